@@ -1,0 +1,87 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { LogController, fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+
+import type { Logger } from '../log/logger.js';
+import type { ResourceRegistry } from '../store/resource-registry.js';
+import type { ResourceWriter } from '../store/resource-writer.js';
+import { registerAuth } from './auth.js';
+import { registerErrorHandler } from './error-handler.js';
+import { registerHealthRoutes, type ReadinessCheck } from './health-routes.js';
+import { registerRootRoutes } from './root-routes.js';
+import { registerResourceRoutes } from './resource-routes.js';
+import { ResourceSerializer } from './resource-serializer.js';
+import { createValidatorCompiler } from './schema-validation.js';
+import type { TokenStore } from './token-store.js';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface ApiDeps {
+  readonly logger: Logger;
+  readonly registry: ResourceRegistry;
+  readonly writer: ResourceWriter;
+  readonly tokens: TokenStore;
+  readonly baseUrl: string | null;
+  readonly ready: ReadinessCheck;
+  readonly version: string;
+}
+
+/** Which OpenAPI tag (and NetBox app) each resource belongs to. */
+function tagOf(resource: string): string {
+  if (resource === 'devices') return 'dcim';
+  if (resource === 'virtual-machines' || resource === 'clusters') return 'virtualization';
+  return 'business-application';
+}
+
+async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Faultline API',
+        description:
+          'Incident automation over the NetBox Business Application data model. ' +
+          'Authenticate with `Authorization: Token <key>`.',
+        version,
+      },
+      components: {
+        securitySchemes: {
+          token: { type: 'apiKey', in: 'header', name: 'Authorization' },
+        },
+      },
+      security: [{ token: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/schema/', { schema: { hide: true } }, async () => app.swagger());
+}
+
+/** The HTTP application: every route, with auth, validation and NetBox-shaped errors. */
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = fastify({
+    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    // Request lines would flood the log in an alert storm; responses are logged at debug.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(createValidatorCompiler());
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug(
+      { method: request.method, url: request.url, status: reply.statusCode },
+      'request completed',
+    );
+  });
+  registerErrorHandler(app);
+  registerAuth(app, deps.tokens);
+  await registerOpenApi(app, deps.version);
+
+  registerHealthRoutes(app, deps.ready);
+  registerRootRoutes(app, deps.registry, deps.baseUrl, deps.version);
+  const serializer = new ResourceSerializer(deps.registry);
+  const routeDeps = { ...deps, serializer };
+  for (const spec of deps.registry.specs()) {
+    registerResourceRoutes(app, routeDeps, spec, tagOf(spec.name));
+  }
+  return app;
+}

@@ -1,0 +1,158 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+import { NotFoundError } from '../app-error.js';
+import { buildConditions, buildOrdering, type ListParams } from '../store/list-filters.js';
+import type { ResourceRegistry } from '../store/resource-registry.js';
+import { allFields, type ResourceSpec } from '../store/resource-spec.js';
+import type { Input, ResourceWriter } from '../store/resource-writer.js';
+import { requestBaseUrl } from './base-url.js';
+import { resourcePath } from './resource-paths.js';
+import { bodySchema, idParamsSchema, listQuerySchema } from './resource-schemas.js';
+import { briefOf, type ResourceSerializer } from './resource-serializer.js';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 1000;
+
+export interface ResourceRouteDeps {
+  readonly registry: ResourceRegistry;
+  readonly writer: ResourceWriter;
+  readonly serializer: ResourceSerializer;
+  readonly baseUrl: string | null;
+}
+
+/** Moves the plugin's alternative input names and value spellings to the canonical ones. */
+export function normaliseAliases(spec: ResourceSpec, body: unknown): void {
+  const items = Array.isArray(body) ? body : [body];
+  for (const item of items) {
+    if (item === null || typeof item !== 'object') continue;
+    const record = item as Record<string, unknown>;
+    for (const field of allFields(spec)) {
+      for (const alias of field.aliases ?? []) {
+        if (alias in record && !(field.name in record)) record[field.name] = record[alias];
+        delete record[alias];
+      }
+      const value = record[field.name];
+      if (typeof value === 'string' && field.valueAliases?.[value] !== undefined) {
+        record[field.name] = field.valueAliases[value];
+      }
+    }
+  }
+}
+
+function pageUrl(request: FastifyRequest, base: string, offset: number, limit: number): string {
+  const url = new URL(request.url, base);
+  url.searchParams.set('limit', String(limit));
+  if (offset > 0) url.searchParams.set('offset', String(offset));
+  else url.searchParams.delete('offset');
+  return `${base}${url.pathname}${url.search}`;
+}
+
+interface RouteContext {
+  readonly app: FastifyInstance;
+  readonly deps: ResourceRouteDeps;
+  readonly spec: ResourceSpec;
+  readonly tag: string;
+  readonly path: string;
+}
+
+function registerList({ app, deps, spec, tag, path }: RouteContext): void {
+  const store = deps.registry.store(spec.name);
+  app.get(
+    path,
+    { schema: { tags: [tag], querystring: listQuerySchema(spec) } },
+    async (request) => {
+      const params = request.query as ListParams;
+      const requested = typeof params.limit === 'number' ? params.limit : DEFAULT_PAGE_SIZE;
+      const limit = requested === 0 ? MAX_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE);
+      const offset = typeof params.offset === 'number' ? params.offset : 0;
+
+      const page = await store.list({
+        where: buildConditions(spec, params, deps.registry),
+        ordering: buildOrdering(spec, params.ordering),
+        limit,
+        offset,
+      });
+
+      const base = requestBaseUrl(request, deps.baseUrl);
+      const results =
+        params.brief === true
+          ? page.rows.map((row) => briefOf(spec, row, base))
+          : await deps.serializer.serialize(spec, page.rows, base);
+      return {
+        count: page.count,
+        next: offset + limit < page.count ? pageUrl(request, base, offset + limit, limit) : null,
+        previous: offset > 0 ? pageUrl(request, base, Math.max(0, offset - limit), limit) : null,
+        results,
+      };
+    },
+  );
+}
+
+function registerCreate({ app, deps, spec, tag, path }: RouteContext): void {
+  const store = deps.registry.store(spec.name);
+  const preValidation = async (request: FastifyRequest) => normaliseAliases(spec, request.body);
+  app.post(
+    path,
+    { schema: { tags: [tag], body: bodySchema(spec, 'create') }, preValidation },
+    async (request, reply) => {
+      const bulk = Array.isArray(request.body);
+      const inputs = (bulk ? request.body : [request.body]) as Input[];
+      const ids = await deps.writer.create(spec, inputs);
+      const rows = await store.getMany(ids);
+      rows.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
+      const base = requestBaseUrl(request, deps.baseUrl);
+      const objects = await deps.serializer.serialize(spec, rows, base);
+      return reply.code(201).send(bulk ? objects : objects[0]);
+    },
+  );
+}
+
+function registerItem({ app, deps, spec, tag, path }: RouteContext): void {
+  const store = deps.registry.store(spec.name);
+  const byId = `${path}:id/`;
+  const params = idParamsSchema;
+  const preValidation = async (request: FastifyRequest) => normaliseAliases(spec, request.body);
+  const one = async (request: FastifyRequest, id: number) => {
+    const row = await store.get(id);
+    if (row === null) throw new NotFoundError();
+    const base = requestBaseUrl(request, deps.baseUrl);
+    return (await deps.serializer.serialize(spec, [row], base))[0];
+  };
+
+  app.get(byId, { schema: { tags: [tag], params } }, async (request) =>
+    one(request, (request.params as { id: number }).id),
+  );
+
+  for (const [method, mode] of [
+    ['put', 'update'],
+    ['patch', 'patch'],
+  ] as const) {
+    app[method](
+      byId,
+      { schema: { tags: [tag], params, body: bodySchema(spec, mode) }, preValidation },
+      async (request) => {
+        const { id } = request.params as { id: number };
+        await deps.writer.update(spec, id, request.body as Input);
+        return one(request, id);
+      },
+    );
+  }
+
+  app.delete(byId, { schema: { tags: [tag], params } }, async (request, reply) => {
+    await deps.writer.delete(spec, (request.params as { id: number }).id);
+    return reply.code(204).send();
+  });
+}
+
+/** List, create (one or many), read, replace, update and delete one resource. */
+export function registerResourceRoutes(
+  app: FastifyInstance,
+  deps: ResourceRouteDeps,
+  spec: ResourceSpec,
+  tag: string,
+): void {
+  const context = { app, deps, spec, tag, path: resourcePath(spec.name) };
+  registerList(context);
+  registerCreate(context);
+  registerItem(context);
+}

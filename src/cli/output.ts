@@ -1,0 +1,14 @@
+/** What a command prints for people; logs go through the logger instead. */
+export interface Output {
+  line(text: string): void;
+  error(text: string): void;
+}
+
+export const processOutput: Output = {
+  line: (text) => {
+    process.stdout.write(`${text}\n`);
+  },
+  error: (text) => {
+    process.stderr.write(`${text}\n`);
+  },
+};

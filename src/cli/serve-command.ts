@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+
+import type { Settings } from '../config/settings.js';
+import { createFaultline, type Faultline } from '../faultline.js';
+import { loadDemoTopology } from '../topology/demo-loader.js';
+import type { Output } from './output.js';
+
+const DEMO_TOKEN_NAME = 'demo';
+
+/** Loads the demo into an empty database and issues a fresh write token named "demo". */
+async function prepareDemo(faultline: Faultline, out: Output): Promise<string> {
+  const result = await loadDemoTopology(faultline.registry, faultline.writer);
+  if (result.loaded) {
+    const counts = Object.entries(result.counts).map(([k, v]) => `${v} ${k.replace(/_/g, ' ')}`);
+    out.line(`Loaded the demo topology: ${counts.join(', ')}.`);
+  } else {
+    out.line('The database already holds a topology; the demo was not loaded again.');
+  }
+  await faultline.tokens.revoke(DEMO_TOKEN_NAME);
+  const { key } = await faultline.tokens.create({ name: DEMO_TOKEN_NAME, writeEnabled: true });
+  return key;
+}
+
+function banner(out: Output, url: string, key: string | null): void {
+  out.line(`Faultline is serving at ${url}/`);
+  out.line(`  API:        ${url}/api/plugins/business-application/`);
+  out.line(`  API docs:   ${url}/api/docs/`);
+  if (key !== null) {
+    out.line(`  Write token: ${key}`);
+    out.line('Try:');
+    out.line(
+      `  curl -H "Authorization: Token ${key}" ` +
+        `${url}/api/plugins/business-application/technical-services/`,
+    );
+  }
+}
+
+export async function serve(settings: Settings, demo: boolean, out: Output): Promise<Faultline> {
+  const faultline = await createFaultline({ settings });
+  const key = demo ? await prepareDemo(faultline, out) : null;
+
+  const address = await faultline.api.listen({ host: settings.host, port: settings.port });
+  faultline.logger.info({ address, database: faultline.database.dialect.name }, 'server started');
+  banner(out, settings.baseUrl ?? address, key);
+
+  const stop = (signal: string) => {
+    faultline.logger.info({ signal }, 'server stopping');
+    faultline.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return faultline;
+}
+
+export function registerServeCommand(
+  program: Command,
+  settings: () => Settings,
+  out: Output,
+): void {
+  program
+    .command('serve')
+    .description('Migrate the database and serve the API')
+    .option('--demo', 'load the demo topology into an empty database and print a write token')
+    .action(async (options: { demo?: boolean }) => {
+      await serve(settings(), options.demo === true, out);
+    });
+}

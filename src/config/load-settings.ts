@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+
+import {
+  InvalidValue,
+  parseBoolean,
+  parseChoice,
+  parseHttpUrl,
+  parseInteger,
+  parseNumber,
+  parseWebhooks,
+  type RawValue,
+} from './setting-parsers.js';
+import {
+  LOG_LEVELS,
+  SEVERITIES,
+  type DatabaseConfig,
+  type Settings,
+  type WebhookTarget,
+} from './settings.js';
+
+/** A setting that cannot be used; the message is the one line start-up prints. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+interface SettingDefinition<T> {
+  readonly defaultValue: T;
+  readonly parse: (raw: RawValue) => T;
+}
+
+function define<T>(defaultValue: T, parse: (raw: RawValue) => T): SettingDefinition<T> {
+  return { defaultValue, parse };
+}
+
+function parseDatabaseUrl(raw: RawValue): DatabaseConfig {
+  const text = String(raw).trim();
+  if (text.startsWith('sqlite:') && text.length > 'sqlite:'.length) {
+    return { kind: 'sqlite', path: text.slice('sqlite:'.length) };
+  }
+  if (/^postgres(ql)?:\/\/.+/.test(text)) return { kind: 'postgres', url: text };
+  throw new InvalidValue('must be sqlite:PATH or postgres://USER@HOST:PORT/DATABASE');
+}
+
+const DEFINITIONS = {
+  HOST: define('127.0.0.1', (raw) => {
+    const text = String(raw).trim();
+    if (text === '') throw new InvalidValue('must be a host name or IP address');
+    return text;
+  }),
+  PORT: define(8080, (raw) =>
+    parseInteger(raw, 'must be an integer from 0 to 65535', (n) => n >= 0 && n <= 65535),
+  ),
+  DATABASE_URL: define<DatabaseConfig>(
+    { kind: 'sqlite', path: './data/faultline.db' },
+    parseDatabaseUrl,
+  ),
+  LOG_LEVEL: define('info', (raw) => parseChoice(raw, LOG_LEVELS)),
+  LOG_FILE: define<string | null>(null, (raw) => String(raw).trim() || null),
+  BASE_URL: define<string | null>(null, (raw) => (String(raw).trim() ? parseHttpUrl(raw) : null)),
+  BUSINESS_APP_AUTO_INCIDENTS_ENABLED: define(true, parseBoolean),
+  BUSINESS_APP_AUTO_RESOLVE_INCIDENTS: define(false, parseBoolean),
+  BUSINESS_APP_CORRELATION_WINDOW_MINUTES: define(15, (raw) =>
+    parseNumber(raw, 'must be a number of minutes, at least 1', (n) => n >= 1),
+  ),
+  BUSINESS_APP_MAX_DEPENDENCY_DEPTH: define(5, (raw) =>
+    parseInteger(raw, 'must be an integer, at least 1', (n) => n >= 1),
+  ),
+  BUSINESS_APP_CORRELATION_THRESHOLD: define(0.3, (raw) =>
+    parseNumber(raw, 'must be a number between 0 and 1', (n) => n >= 0 && n <= 1),
+  ),
+  BUSINESS_APP_INCIDENT_NOTIFICATIONS_ENABLED: define(false, parseBoolean),
+  BUSINESS_APP_NOTIFICATION_WEBHOOKS: define<readonly WebhookTarget[]>([], parseWebhooks),
+  BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY: define('low', (raw) => parseChoice(raw, SEVERITIES)),
+} as const;
+
+type Key = keyof typeof DEFINITIONS;
+type Values = { [K in Key]: ReturnType<(typeof DEFINITIONS)[K]['parse']> };
+
+/** Every setting name Faultline reads, for documentation and `--config` validation. */
+export const SETTING_NAMES = Object.keys(DEFINITIONS) as Key[];
+
+function readConfigFile(path: string): Record<string, RawValue> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
+    throw new ConfigError(`config file ${path} ${reason}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`config file ${path} must hold a JSON object of settings`);
+  }
+  const unknown = Object.keys(parsed).filter((key) => !(key in DEFINITIONS));
+  if (unknown.length > 0) {
+    throw new ConfigError(`config file ${path} has unknown setting ${unknown.join(', ')}`);
+  }
+  return parsed as Record<string, RawValue>;
+}
+
+function resolveValues(env: NodeJS.ProcessEnv, file: Record<string, RawValue>): Values {
+  const values: Record<string, unknown> = {};
+  for (const key of SETTING_NAMES) {
+    const raw = env[key] !== undefined ? env[key] : file[key];
+    if (raw === undefined) {
+      values[key] = DEFINITIONS[key].defaultValue;
+      continue;
+    }
+    try {
+      values[key] = DEFINITIONS[key].parse(raw);
+    } catch (error) {
+      if (!(error instanceof InvalidValue)) throw error;
+      const shown = typeof raw === 'string' ? raw : JSON.stringify(raw);
+      throw new ConfigError(`invalid setting ${key}=${shown}: ${error.message}`);
+    }
+  }
+  return values as Values;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The process environment; the only place outside tests where it is read. */
+export function processEnvironment(): NodeJS.ProcessEnv {
+  return process.env;
+}
+
+/**
+ * Reads the settings once: environment first, then the optional JSON config file (`--config`
+ * or FAULTLINE_CONFIG), then the defaults. Throws ConfigError naming the first bad setting.
+ */
+export function loadSettings(env: NodeJS.ProcessEnv, configFile?: string): Settings {
+  const path = configFile ?? env.FAULTLINE_CONFIG;
+  const file = path ? readConfigFile(path) : {};
+
+  const v = resolveValues(env, file);
+
+  return deepFreeze({
+    host: v.HOST,
+    port: v.PORT,
+    database: v.DATABASE_URL,
+    logLevel: v.LOG_LEVEL,
+    logFile: v.LOG_FILE,
+    baseUrl: v.BASE_URL,
+    automation: {
+      enabled: v.BUSINESS_APP_AUTO_INCIDENTS_ENABLED,
+      autoResolve: v.BUSINESS_APP_AUTO_RESOLVE_INCIDENTS,
+      correlationWindowMinutes: v.BUSINESS_APP_CORRELATION_WINDOW_MINUTES,
+      maxDependencyDepth: v.BUSINESS_APP_MAX_DEPENDENCY_DEPTH,
+      correlationThreshold: v.BUSINESS_APP_CORRELATION_THRESHOLD,
+      notificationsEnabled: v.BUSINESS_APP_INCIDENT_NOTIFICATIONS_ENABLED,
+      notificationWebhooks: v.BUSINESS_APP_NOTIFICATION_WEBHOOKS,
+      requireMinimumSeverity: v.BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY,
+    },
+  });
+}

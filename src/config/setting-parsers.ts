@@ -1,0 +1,87 @@
+import type { WebhookTarget } from './settings.js';
+
+/** Thrown by a parser with the sentence that says what the setting allows. */
+export class InvalidValue extends Error {}
+
+/** A raw setting value: a string from the environment, or any JSON value from a config file. */
+export type RawValue = unknown;
+
+export function parseBoolean(raw: RawValue): boolean {
+  if (typeof raw === 'boolean') return raw;
+  const text = String(raw).trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(text)) return true;
+  if (['false', '0', 'no', 'off'].includes(text)) return false;
+  throw new InvalidValue('must be true or false');
+}
+
+export function parseNumber(raw: RawValue, allowed: string, ok: (n: number) => boolean): number {
+  const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
+  if (String(raw).trim() === '' || !Number.isFinite(n) || !ok(n)) throw new InvalidValue(allowed);
+  return n;
+}
+
+export function parseInteger(raw: RawValue, allowed: string, ok: (n: number) => boolean): number {
+  return parseNumber(raw, allowed, (n) => Number.isInteger(n) && ok(n));
+}
+
+export function parseChoice<T extends string>(raw: RawValue, choices: readonly T[]): T {
+  const text = String(raw).trim().toLowerCase();
+  const found = choices.find((c) => c === text);
+  if (found === undefined) throw new InvalidValue(`must be one of ${choices.join(', ')}`);
+  return found;
+}
+
+/** An absolute http(s) URL without a trailing slash. */
+export function parseHttpUrl(raw: RawValue): string {
+  const text = String(raw).trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidValue('must be an absolute http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidValue('must be an absolute http:// or https:// URL');
+  }
+  return text.replace(/\/+$/, '');
+}
+
+function parseJsonList(raw: RawValue): unknown[] {
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new InvalidValue('must be a JSON list');
+    }
+  }
+  if (!Array.isArray(value)) throw new InvalidValue('must be a JSON list');
+  return value;
+}
+
+const WEBHOOK_ALLOWED =
+  'must be a JSON list of URLs or of {"url", "secret", "events"} objects with http(s) URLs';
+
+function parseWebhook(item: unknown): WebhookTarget {
+  if (typeof item === 'string') return { url: parseHttpUrl(item), secret: null, events: [] };
+  if (item === null || typeof item !== 'object') throw new InvalidValue(WEBHOOK_ALLOWED);
+  const { url, secret, events } = item as Record<string, unknown>;
+  const badSecret = secret !== undefined && secret !== null && typeof secret !== 'string';
+  const badEvents =
+    events !== undefined && (!Array.isArray(events) || events.some((e) => typeof e !== 'string'));
+  if (typeof url !== 'string' || badSecret || badEvents) throw new InvalidValue(WEBHOOK_ALLOWED);
+  return {
+    url: parseHttpUrl(url),
+    secret: typeof secret === 'string' && secret !== '' ? secret : null,
+    events: Object.freeze([...((events as string[] | undefined) ?? [])]),
+  };
+}
+
+export function parseWebhooks(raw: RawValue): readonly WebhookTarget[] {
+  try {
+    return Object.freeze(parseJsonList(raw).map((item) => Object.freeze(parseWebhook(item))));
+  } catch (error) {
+    if (error instanceof InvalidValue) throw new InvalidValue(WEBHOOK_ALLOWED);
+    throw error;
+  }
+}

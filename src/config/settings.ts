@@ -1,0 +1,42 @@
+/** Event criticality and incident severity share one ordered scale. */
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** One receiver of incident notifications. */
+export interface WebhookTarget {
+  readonly url: string;
+  readonly secret: string | null;
+  /** Incident actions this receiver wants; empty means all of them. */
+  readonly events: readonly string[];
+}
+
+/** The incident automation settings, named as in the plugin's deployment guide. */
+export interface AutomationSettings {
+  readonly enabled: boolean;
+  readonly autoResolve: boolean;
+  readonly correlationWindowMinutes: number;
+  readonly maxDependencyDepth: number;
+  readonly correlationThreshold: number;
+  readonly notificationsEnabled: boolean;
+  readonly notificationWebhooks: readonly WebhookTarget[];
+  readonly requireMinimumSeverity: Severity;
+}
+
+export type DatabaseConfig =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly url: string };
+
+/** The one validated, frozen settings object handed to every component. */
+export interface Settings {
+  readonly host: string;
+  readonly port: number;
+  readonly database: DatabaseConfig;
+  readonly logLevel: LogLevel;
+  readonly logFile: string | null;
+  /** Absolute base for links in API output and notifications; null = taken from the request. */
+  readonly baseUrl: string | null;
+  readonly automation: AutomationSettings;
+}

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+
+import { buildApi } from './api/app.js';
+import { TokenStore } from './api/token-store.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Settings } from './config/settings.js';
+import { eventSourceSpec, eventSpec } from './events/event-specs.js';
+import { incidentSpec } from './incidents/incident-spec.js';
+import { createLogger, type Logger } from './log/logger.js';
+import { openDatabase, type Database } from './store/database.js';
+import { migrateToLatest, schemaVersion } from './store/migrate.js';
+import { ResourceRegistry } from './store/resource-registry.js';
+import type { ResourceSpec } from './store/resource-spec.js';
+import { ResourceWriter } from './store/resource-writer.js';
+import { clusterSpec, deviceSpec, virtualMachineSpec } from './topology/inventory-specs.js';
+import { changeSpec, changeTypeSpec, maintenanceSpec } from './topology/operation-specs.js';
+import {
+  businessApplicationSpec,
+  serviceDependencySpec,
+  technicalServiceSpec,
+} from './topology/service-specs.js';
+
+/** Every resource of the data model. */
+export const RESOURCE_SPECS: readonly ResourceSpec[] = [
+  deviceSpec,
+  clusterSpec,
+  virtualMachineSpec,
+  businessApplicationSpec,
+  technicalServiceSpec,
+  serviceDependencySpec,
+  eventSourceSpec,
+  eventSpec,
+  maintenanceSpec,
+  changeTypeSpec,
+  changeSpec,
+  incidentSpec,
+];
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+export interface FaultlineOptions {
+  readonly settings: Settings;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** An already open database (tests); otherwise the one DATABASE_URL names is opened. */
+  readonly database?: Database;
+}
+
+/** The assembled application: every component, wired once. */
+export interface Faultline {
+  readonly settings: Settings;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly database: Database;
+  readonly registry: ResourceRegistry;
+  readonly writer: ResourceWriter;
+  readonly tokens: TokenStore;
+  readonly api: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** The composition root: opens and migrates the database, then builds the API over it. */
+export async function createFaultline(options: FaultlineOptions): Promise<Faultline> {
+  const { settings } = options;
+  const clock = options.clock ?? systemClock;
+  const logger =
+    options.logger ?? createLogger({ level: settings.logLevel, file: settings.logFile });
+  const database = options.database ?? openDatabase(settings.database);
+  await migrateToLatest(database);
+
+  const registry = new ResourceRegistry(database, RESOURCE_SPECS);
+  const writer = new ResourceWriter(registry, clock);
+  const tokens = new TokenStore(database.db, clock);
+  const ready = async () => {
+    await sql`select 1`.execute(database.db);
+    return { database: database.dialect.name, schema_version: await schemaVersion(database) };
+  };
+  const api = await buildApi({
+    logger,
+    registry,
+    writer,
+    tokens,
+    baseUrl: settings.baseUrl,
+    ready,
+    version: VERSION,
+  });
+
+  return {
+    settings,
+    clock,
+    logger,
+    database,
+    registry,
+    writer,
+    tokens,
+    api,
+    close: async () => {
+      await api.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { dirname } from 'node:path';
+import { mkdirSync } from 'node:fs';
+
+import { pino, type Logger } from 'pino';
+
+import type { LogLevel } from '../config/settings.js';
+
+export type { Logger };
+
+export interface LoggerOptions {
+  readonly level: LogLevel;
+  /** Also append JSON lines here (opened for append, so logrotate's copytruncate is safe). */
+  readonly file: string | null;
+  /** Where the console lines go; standard output unless a test says otherwise. */
+  readonly stdout?: NodeJS.WritableStream | false;
+}
+
+/**
+ * The process logger: JSON lines with upper-case level names (`"level":"ERROR"`, so that
+ * `grep ERROR` finds errors), ISO times and snake_case fields.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  const streams: pino.StreamEntry[] = [];
+  // A silent logger still needs a stream level; nothing reaches it.
+  const streamLevel = options.level === 'silent' ? 'fatal' : options.level;
+  if (options.stdout !== false) {
+    streams.push({ level: streamLevel, stream: options.stdout ?? pino.destination(1) });
+  }
+  if (options.file !== null) {
+    mkdirSync(dirname(options.file), { recursive: true });
+    const file = pino.destination({ dest: options.file, append: true, sync: false });
+    streams.push({ level: streamLevel, stream: file });
+  }
+  return pino(
+    {
+      level: options.level,
+      base: { service: 'faultline' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label.toUpperCase() }) },
+    },
+    pino.multistream(streams),
+  );
+}

@@ -1,0 +1,77 @@
+import type { FieldErrors } from '../app-error.js';
+import { LOCK_KEYS } from '../store/database.js';
+import type { Tx, WriteContext } from '../store/resource-spec.js';
+
+/**
+ * The chain of services from `from` up to `to` following "depends on" links, or null when
+ * `from` does not depend on `to`. Breadth-first, one query per level, so the path is shortest.
+ */
+async function upstreamPath(
+  tx: Tx,
+  from: number,
+  to: number,
+  ignoreDependency: number | null,
+): Promise<number[] | null> {
+  const parent = new Map<number, number>([[from, from]]);
+  let frontier = [from];
+  while (frontier.length > 0) {
+    let q = tx
+      .selectFrom('service_dependencies')
+      .select(['downstream_service_id as down', 'upstream_service_id as up'])
+      .where('downstream_service_id', 'in', frontier);
+    if (ignoreDependency !== null) q = q.where('id', '<>', ignoreDependency);
+    const edges = await q.execute();
+
+    const next: number[] = [];
+    for (const edge of edges) {
+      const up = Number(edge.up);
+      if (parent.has(up)) continue;
+      parent.set(up, Number(edge.down));
+      if (up === to) return walkBack(parent, to);
+      next.push(up);
+    }
+    frontier = next;
+  }
+  return null;
+}
+
+function walkBack(parent: Map<number, number>, end: number): number[] {
+  const path = [end];
+  let node = end;
+  while (parent.get(node) !== node) {
+    node = parent.get(node)!;
+    path.unshift(node);
+  }
+  return path;
+}
+
+async function serviceNames(tx: Tx, ids: number[]): Promise<Map<number, string>> {
+  const rows = await tx
+    .selectFrom('technical_services')
+    .select(['id', 'name'])
+    .where('id', 'in', ids)
+    .execute();
+  return new Map(rows.map((r) => [Number(r.id), String(r.name)]));
+}
+
+/**
+ * A dependency may not point a service at itself, nor close a cycle: the upstream service must
+ * not already depend, directly or through others, on the downstream one.
+ */
+export async function dependencyRuleErrors(context: WriteContext): Promise<FieldErrors> {
+  const { tx, candidate, existing } = context;
+  const upstream = Number(candidate.upstream_service_id);
+  const downstream = Number(candidate.downstream_service_id);
+  if (upstream === downstream) {
+    return { downstream_service: ['A service cannot depend on itself.'] };
+  }
+
+  // Two writers adding the two halves of a cycle at once must not both pass this check.
+  await context.lock(LOCK_KEYS.topology);
+  const path = await upstreamPath(tx, upstream, downstream, existing?.id ?? null);
+  if (path === null) return {};
+
+  const names = await serviceNames(tx, path);
+  const cycle = [downstream, ...path].map((id) => names.get(id) ?? `#${id}`);
+  return { downstream_service: [`would create a cycle: ${cycle.join(' → ')}`] };
+}

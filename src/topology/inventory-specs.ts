@@ -1,0 +1,113 @@
+import type { FieldSpec, ResourceSpec, Row } from '../store/resource-spec.js';
+
+const byName = (row: Row): string => String(row.name);
+
+const netboxId: FieldSpec = {
+  name: 'netbox_id',
+  type: { kind: 'integer', minimum: 1 },
+  nullable: true,
+  unique: true,
+  filter: true,
+  description: 'Id of the object in NetBox, set by the NetBox sync.',
+};
+
+const name: FieldSpec = {
+  name: 'name',
+  type: { kind: 'string', maxLength: 64 },
+  required: true,
+  unique: true,
+  filter: true,
+  search: true,
+  sortable: true,
+};
+
+const optionalText = (fieldName: string, maxLength = 100): FieldSpec => ({
+  name: fieldName,
+  type: { kind: 'string', maxLength },
+  nullable: true,
+  default: null,
+  filter: true,
+  search: true,
+});
+
+/** NetBox statuses are configurable, so any slug is accepted. */
+const status: FieldSpec = {
+  name: 'status',
+  type: { kind: 'string', maxLength: 50 },
+  default: 'active',
+  filter: true,
+};
+
+export const clusterSpec: ResourceSpec = {
+  name: 'clusters',
+  table: 'clusters',
+  singular: 'cluster',
+  targetType: 'cluster',
+  fields: [name, optionalText('type'), optionalText('site'), netboxId],
+  ordering: ['name'],
+  brief: ['name'],
+  nameColumn: 'name',
+  display: byName,
+};
+
+export const deviceSpec: ResourceSpec = {
+  name: 'devices',
+  table: 'devices',
+  singular: 'device',
+  targetType: 'device',
+  fields: [
+    name,
+    status,
+    optionalText('role'),
+    optionalText('site'),
+    {
+      name: 'cluster',
+      column: 'cluster_id',
+      type: { kind: 'ref', to: 'clusters' },
+      nullable: true,
+      default: null,
+      filter: true,
+    },
+    optionalText('primary_ip', 64),
+    optionalText('platform'),
+    netboxId,
+  ],
+  ordering: ['name'],
+  brief: ['name'],
+  nameColumn: 'name',
+  display: byName,
+};
+
+export const virtualMachineSpec: ResourceSpec = {
+  name: 'virtual-machines',
+  table: 'virtual_machines',
+  singular: 'virtual machine',
+  targetType: 'virtual_machine',
+  fields: [
+    name,
+    status,
+    {
+      name: 'cluster',
+      column: 'cluster_id',
+      type: { kind: 'ref', to: 'clusters' },
+      nullable: true,
+      default: null,
+      filter: true,
+    },
+    {
+      name: 'device',
+      column: 'device_id',
+      type: { kind: 'ref', to: 'devices' },
+      nullable: true,
+      default: null,
+      filter: true,
+      description: 'The host the virtual machine runs on.',
+    },
+    optionalText('primary_ip', 64),
+    netboxId,
+  ],
+  ordering: ['name'],
+  brief: ['name'],
+  nameColumn: 'name',
+  display: byName,
+};
