@@ -65,6 +65,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true },
   });
+  // The API speaks JSON only; any other body type is answered 415.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(createValidatorCompiler());
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug(
