@@ -7,7 +7,12 @@ import { buildApi } from './api/app.js';
 import { TokenStore } from './api/token-store.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Settings } from './config/settings.js';
+import { EventPipeline } from './events/event-pipeline.js';
+import { EventProcessor } from './events/event-processor.js';
+import { EventService } from './events/event-service.js';
 import { eventSourceSpec, eventSpec } from './events/event-specs.js';
+import { AutomationIndexes } from './incidents/automation-indexes.js';
+import { IncidentStore } from './incidents/incident-store.js';
 import { incidentSpec } from './incidents/incident-spec.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { openDatabase, type Database } from './store/database.js';
@@ -15,6 +20,7 @@ import { migrateToLatest, schemaVersion } from './store/migrate.js';
 import { ResourceRegistry } from './store/resource-registry.js';
 import type { ResourceSpec } from './store/resource-spec.js';
 import { ResourceWriter } from './store/resource-writer.js';
+import type { DependencyView } from './topology/topology-index.js';
 import { clusterSpec, deviceSpec, virtualMachineSpec } from './topology/inventory-specs.js';
 import { changeSpec, changeTypeSpec, maintenanceSpec } from './topology/operation-specs.js';
 import {
@@ -62,8 +68,34 @@ export interface Faultline {
   readonly registry: ResourceRegistry;
   readonly writer: ResourceWriter;
   readonly tokens: TokenStore;
+  /** The single entry point of events and incident decisions. */
+  readonly pipeline: EventPipeline;
+  readonly indexes: AutomationIndexes;
   readonly api: FastifyInstance;
   close(): Promise<void>;
+}
+
+/** The event pipeline over the automation's indexes and incident store. */
+function assembleAutomation(database: Database, settings: Settings, clock: Clock, logger: Logger) {
+  const automation = settings.automation;
+  const incidentStore: IncidentStore = new IncidentStore(
+    clock,
+    (): DependencyView => indexes.topology,
+  );
+  const indexes: AutomationIndexes = new AutomationIndexes(
+    automation.maxDependencyDepth,
+    incidentStore,
+    logger,
+  );
+  const processor = new EventProcessor({
+    clock,
+    settings: automation,
+    indexes,
+    incidents: incidentStore,
+    logger: logger.child({ component: 'automation' }),
+  });
+  const pipeline = new EventPipeline(database, indexes, processor, logger);
+  return { pipeline, indexes, incidentStore };
 }
 
 /** The composition root: opens and migrates the database, then builds the API over it. */
@@ -77,6 +109,8 @@ export async function createFaultline(options: FaultlineOptions): Promise<Faultl
 
   const registry = new ResourceRegistry(database, RESOURCE_SPECS);
   const writer = new ResourceWriter(registry, clock);
+  const { pipeline, indexes } = assembleAutomation(database, settings, clock, logger);
+  const events = new EventService(pipeline, registry, writer);
   const tokens = new TokenStore(database.db, clock);
   const ready = async () => {
     await sql`select 1`.execute(database.db);
@@ -86,6 +120,7 @@ export async function createFaultline(options: FaultlineOptions): Promise<Faultl
     logger,
     registry,
     writer,
+    writers: new Map([['events', events]]),
     tokens,
     baseUrl: settings.baseUrl,
     ready,
@@ -100,9 +135,12 @@ export async function createFaultline(options: FaultlineOptions): Promise<Faultl
     registry,
     writer,
     tokens,
+    pipeline,
+    indexes,
     api,
     close: async () => {
       await api.close();
+      await pipeline.settled();
       await database.close();
     },
   };

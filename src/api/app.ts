@@ -9,7 +9,8 @@ import { registerAuth } from './auth.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerHealthRoutes, type ReadinessCheck } from './health-routes.js';
 import { registerRootRoutes } from './root-routes.js';
-import { registerResourceRoutes } from './resource-routes.js';
+import { registerIncidentRoutes } from './incident-routes.js';
+import { registerResourceRoutes, type ResourceWriterPort } from './resource-routes.js';
 import { ResourceSerializer } from './resource-serializer.js';
 import { createValidatorCompiler } from './schema-validation.js';
 import type { TokenStore } from './token-store.js';
@@ -20,6 +21,8 @@ export interface ApiDeps {
   readonly logger: Logger;
   readonly registry: ResourceRegistry;
   readonly writer: ResourceWriter;
+  /** Writers for resources whose writes go through their domain. */
+  readonly writers: ReadonlyMap<string, ResourceWriterPort>;
   readonly tokens: TokenStore;
   readonly baseUrl: string | null;
   readonly ready: ReadinessCheck;
@@ -85,5 +88,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   for (const spec of deps.registry.specs()) {
     registerResourceRoutes(app, routeDeps, spec, tagOf(spec.name));
   }
+  registerIncidentRoutes(app, deps.registry.database.db);
   return app;
 }

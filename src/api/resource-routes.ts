@@ -4,7 +4,7 @@ import { NotFoundError } from '../app-error.js';
 import { buildConditions, buildOrdering, type ListParams } from '../store/list-filters.js';
 import type { ResourceRegistry } from '../store/resource-registry.js';
 import { allFields, type ResourceSpec } from '../store/resource-spec.js';
-import type { Input, ResourceWriter } from '../store/resource-writer.js';
+import type { Input } from '../store/resource-writer.js';
 import { requestBaseUrl } from './base-url.js';
 import { resourcePath } from './resource-paths.js';
 import { bodySchema, idParamsSchema, listQuerySchema } from './resource-schemas.js';
@@ -13,9 +13,18 @@ import { briefOf, type ResourceSerializer } from './resource-serializer.js';
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 1000;
 
+/** What writes a resource: the generic writer, or a domain service for resources with rules. */
+export interface ResourceWriterPort {
+  create(spec: ResourceSpec, inputs: readonly Input[]): Promise<number[]>;
+  update(spec: ResourceSpec, id: number, input: Input, actor?: string): Promise<void>;
+  delete(spec: ResourceSpec, id: number): Promise<void>;
+}
+
 export interface ResourceRouteDeps {
   readonly registry: ResourceRegistry;
-  readonly writer: ResourceWriter;
+  readonly writer: ResourceWriterPort;
+  /** Writers for resources whose writes go through their domain (events → the pipeline). */
+  readonly writers: ReadonlyMap<string, ResourceWriterPort>;
   readonly serializer: ResourceSerializer;
   readonly baseUrl: string | null;
 }
@@ -132,7 +141,8 @@ function registerItem({ app, deps, spec, tag, path }: RouteContext): void {
       { schema: { tags: [tag], params, body: bodySchema(spec, mode) }, preValidation },
       async (request) => {
         const { id } = request.params as { id: number };
-        await deps.writer.update(spec, id, request.body as Input);
+        const actor = request.apiToken?.name ?? 'api';
+        await deps.writer.update(spec, id, request.body as Input, actor);
         return one(request, id);
       },
     );
@@ -151,7 +161,8 @@ export function registerResourceRoutes(
   spec: ResourceSpec,
   tag: string,
 ): void {
-  const context = { app, deps, spec, tag, path: resourcePath(spec.name) };
+  const writer = deps.writers.get(spec.name) ?? deps.writer;
+  const context = { app, deps: { ...deps, writer }, spec, tag, path: resourcePath(spec.name) };
   registerList(context);
   registerCreate(context);
   registerItem(context);

@@ -12,9 +12,11 @@ type JsonSchema = Record<string, unknown>;
 function withNull(schema: JsonSchema, nullable: boolean | undefined): JsonSchema {
   if (!nullable) return schema;
   const type = schema.type;
-  if (typeof type === 'string') return { ...schema, type: [type, 'null'] };
-  if (Array.isArray(schema.enum)) return { ...schema, enum: [...(schema.enum as unknown[]), null] };
-  return schema;
+  // A choice list must name null too, or a typed nullable choice would still refuse it.
+  const widened = Array.isArray(schema.enum)
+    ? { ...schema, enum: [...(schema.enum as unknown[]), null] }
+    : schema;
+  return typeof type === 'string' ? { ...widened, type: [type, 'null'] } : widened;
 }
 
 /** Schema of a field's input value. */

@@ -7,11 +7,23 @@ import type { FieldErrors } from '../app-error.js';
 /** Marks a body schema whose value may also be a non-empty list of such objects. */
 export const BULK_KEYWORD = 'x-bulk';
 
-const DATETIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const DATETIME =
+  /^\d{4}-\d{2}-\d{2}([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 const DATETIME_MESSAGE =
   'Datetime has wrong format. Use one of these formats instead: ' +
   'YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].';
+
+/** True when the date part names a real day: Date.parse rolls 2026-02-30 over into March. */
+function isCalendarDate(value: string): boolean {
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+function isDatetime(value: string): boolean {
+  return DATETIME.test(value) && !isNaN(Date.parse(value)) && isCalendarDate(value);
+}
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -30,7 +42,7 @@ function createAjv(coerce: boolean): Ajv {
     strict: false,
   });
   addFormats.default(ajv, ['uri', 'email', 'uuid']);
-  ajv.addFormat('datetime', (value: string) => DATETIME.test(value) && !isNaN(Date.parse(value)));
+  ajv.addFormat('datetime', isDatetime);
   ajv.addFormat('http-url', isHttpUrl);
   ajv.addKeyword({ keyword: BULK_KEYWORD, schemaType: 'boolean' });
   return ajv;
@@ -65,6 +77,31 @@ function bulkValidator(itemValidator: ValidateFunction): ValidateFunction {
   return validate;
 }
 
+/** Query booleans as NetBox reads them (`brief=1`, `brief=True`): true, false, 1, 0, any case. */
+const QUERY_BOOLEANS: ReadonlyMap<string, boolean> = new Map([
+  ['true', true],
+  ['false', false],
+  ['1', true],
+  ['0', false],
+]);
+
+/** A query string validator that first reads every spelling of a boolean parameter. */
+function queryValidator(schema: Record<string, unknown>, validator: ValidateFunction) {
+  const properties = (schema.properties ?? {}) as Record<string, { type?: unknown }>;
+  const booleans = Object.keys(properties).filter((name) => properties[name]?.type === 'boolean');
+  const validate = ((data: unknown) => {
+    const query = (data ?? {}) as Record<string, unknown>;
+    for (const name of booleans) {
+      const value = query[name];
+      if (typeof value === 'string') query[name] = QUERY_BOOLEANS.get(value.toLowerCase()) ?? value;
+    }
+    const ok = validator(data);
+    validate.errors = validator.errors ?? null;
+    return ok;
+  }) as ValidateFunction;
+  return validate;
+}
+
 /**
  * Fastify validator compiler: request bodies are checked as sent (no type coercion, every error
  * reported); query strings and path parameters are coerced, as they arrive as text.
@@ -73,6 +110,7 @@ export function createValidatorCompiler(): FastifySchemaCompiler<Record<string, 
   const strict = createAjv(false);
   const coercing = createAjv(true);
   return ({ schema, httpPart }) => {
+    if (httpPart === 'querystring') return queryValidator(schema, coercing.compile(schema));
     if (httpPart !== 'body') return coercing.compile(schema);
     if (schema[BULK_KEYWORD] === true) {
       const { [BULK_KEYWORD]: _bulk, ...item } = schema;
@@ -156,6 +194,8 @@ export function toFieldErrors(
   const single: FieldErrors = {};
 
   for (const error of errors) {
+    // A null for a non-nullable choice also fails its type check, which says it better.
+    if (error.keyword === 'enum' && error.data === null) continue;
     const segments = error.instancePath.split('/').slice(1);
     const target = perItem ? items[Number(segments.shift())] : single;
     if (target === undefined) continue;

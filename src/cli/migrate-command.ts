@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 
-import type { Settings } from '../config/settings.js';
 import { openDatabase } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import type { Output } from './output.js';
+import type { SettingsSource } from './settings-source.js';
 
 export function registerMigrateCommand(
   program: Command,
-  settings: () => Settings,
+  settings: SettingsSource,
   out: Output,
 ): void {
   program

@@ -13,11 +13,17 @@ export function buildProgram(env: NodeJS.ProcessEnv, out: Output): Command {
   const program = new Command('faultline')
     .description('Incident automation for NetBox inventories')
     .version(VERSION)
-    .option('--config <file>', 'JSON file of settings (the environment wins over it)');
+    .option('--config <file>', 'JSON file of settings (the environment wins over it)')
+    // Set before the subcommands are added: they copy these settings when created, and a
+    // subcommand without the override would end the whole process on a usage error.
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => out.line(text.replace(/\n$/, '')),
+      writeErr: (text) => out.error(text.replace(/\n$/, '')),
+    });
 
-  let settings: Settings | null = null;
-  const getSettings = () =>
-    (settings ??= loadSettings(env, program.opts<{ config?: string }>().config));
+  const getSettings = (defaults: Record<string, unknown> = {}): Settings =>
+    loadSettings(env, program.opts<{ config?: string }>().config, defaults);
 
   registerServeCommand(program, getSettings, out);
   registerMigrateCommand(program, getSettings, out);
@@ -27,7 +33,7 @@ export function buildProgram(env: NodeJS.ProcessEnv, out: Output): Command {
 
 /** Runs the command line; returns the exit status. */
 export async function run(argv: string[], env: NodeJS.ProcessEnv, out: Output): Promise<number> {
-  const program = buildProgram(env, out).exitOverride();
+  const program = buildProgram(env, out);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -2,8 +2,10 @@ import type { Command } from 'commander';
 
 import type { Settings } from '../config/settings.js';
 import { createFaultline, type Faultline } from '../faultline.js';
+import { DemoScenario } from '../events/demo-scenario.js';
 import { loadDemoTopology } from '../topology/demo-loader.js';
 import type { Output } from './output.js';
+import type { SettingsSource } from './settings-source.js';
 
 const DEMO_TOKEN_NAME = 'demo';
 
@@ -35,16 +37,28 @@ function banner(out: Output, url: string, key: string | null): void {
   }
 }
 
+/** What --demo changes unless the environment or config file says otherwise. */
+export const DEMO_DEFAULTS = { BUSINESS_APP_AUTO_RESOLVE_INCIDENTS: true };
+
 export async function serve(settings: Settings, demo: boolean, out: Output): Promise<Faultline> {
   const faultline = await createFaultline({ settings });
   const key = demo ? await prepareDemo(faultline, out) : null;
+  const scenario = demo
+    ? new DemoScenario(faultline.pipeline, faultline.logger.child({ component: 'demo' }))
+    : null;
 
   const address = await faultline.api.listen({ host: settings.host, port: settings.port });
   faultline.logger.info({ address, database: faultline.database.dialect.name }, 'server started');
   banner(out, settings.baseUrl ?? address, key);
+  if (scenario !== null) {
+    scenario.start();
+    out.line('Demo alerts start in 5 seconds: watch incidents open, grow and resolve at');
+    out.line(`  ${settings.baseUrl ?? address}/api/plugins/business-application/incidents/`);
+  }
 
   const stop = (signal: string) => {
     faultline.logger.info({ signal }, 'server stopping');
+    scenario?.stop();
     faultline.close().then(
       () => process.exit(0),
       () => process.exit(1),
@@ -57,7 +71,7 @@ export async function serve(settings: Settings, demo: boolean, out: Output): Pro
 
 export function registerServeCommand(
   program: Command,
-  settings: () => Settings,
+  settings: SettingsSource,
   out: Output,
 ): void {
   program
@@ -65,6 +79,7 @@ export function registerServeCommand(
     .description('Migrate the database and serve the API')
     .option('--demo', 'load the demo topology into an empty database and print a write token')
     .action(async (options: { demo?: boolean }) => {
-      await serve(settings(), options.demo === true, out);
+      const demo = options.demo === true;
+      await serve(settings(demo ? DEMO_DEFAULTS : {}), demo, out);
     });
 }

@@ -6,6 +6,7 @@ import type { Settings } from '../config/settings.js';
 import { openDatabase } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import type { Output } from './output.js';
+import type { SettingsSource } from './settings-source.js';
 
 async function withTokens<T>(settings: Settings, work: (tokens: TokenStore) => Promise<T>) {
   const database = openDatabase(settings.database);
@@ -26,7 +27,7 @@ function parseExpiry(value: string | undefined): string | null {
 
 export function registerTokensCommand(
   program: Command,
-  settings: () => Settings,
+  settings: SettingsSource,
   out: Output,
 ): void {
   const tokens = program.command('tokens').description('Manage API tokens');

@@ -7,6 +7,7 @@ import {
   parseHttpUrl,
   parseInteger,
   parseNumber,
+  parseText,
   parseWebhooks,
   type RawValue,
 } from './setting-parsers.js';
@@ -32,19 +33,28 @@ function define<T>(defaultValue: T, parse: (raw: RawValue) => T): SettingDefinit
   return { defaultValue, parse };
 }
 
+const DATABASE_URL_ALLOWED = 'must be sqlite:PATH or postgres://USER@HOST:PORT/DATABASE';
+
 function parseDatabaseUrl(raw: RawValue): DatabaseConfig {
-  const text = String(raw).trim();
+  const text = parseText(raw, DATABASE_URL_ALLOWED);
   if (text.startsWith('sqlite:') && text.length > 'sqlite:'.length) {
     return { kind: 'sqlite', path: text.slice('sqlite:'.length) };
   }
   if (/^postgres(ql)?:\/\/.+/.test(text)) return { kind: 'postgres', url: text };
-  throw new InvalidValue('must be sqlite:PATH or postgres://USER@HOST:PORT/DATABASE');
+  throw new InvalidValue(DATABASE_URL_ALLOWED);
+}
+
+/** Null (in a config file) or blank text leaves an optional setting unset. */
+function optional<T>(parse: (raw: RawValue) => T): (raw: RawValue) => T | null {
+  return (raw) =>
+    raw === null || (typeof raw === 'string' && raw.trim() === '') ? null : parse(raw);
 }
 
 const DEFINITIONS = {
   HOST: define('127.0.0.1', (raw) => {
-    const text = String(raw).trim();
-    if (text === '') throw new InvalidValue('must be a host name or IP address');
+    const allowed = 'must be a host name or IP address';
+    const text = parseText(raw, allowed);
+    if (text === '') throw new InvalidValue(allowed);
     return text;
   }),
   PORT: define(8080, (raw) =>
@@ -55,8 +65,11 @@ const DEFINITIONS = {
     parseDatabaseUrl,
   ),
   LOG_LEVEL: define('info', (raw) => parseChoice(raw, LOG_LEVELS)),
-  LOG_FILE: define<string | null>(null, (raw) => String(raw).trim() || null),
-  BASE_URL: define<string | null>(null, (raw) => (String(raw).trim() ? parseHttpUrl(raw) : null)),
+  LOG_FILE: define<string | null>(
+    null,
+    optional((raw) => parseText(raw, 'must be a file path')),
+  ),
+  BASE_URL: define<string | null>(null, optional(parseHttpUrl)),
   BUSINESS_APP_AUTO_INCIDENTS_ENABLED: define(true, parseBoolean),
   BUSINESS_APP_AUTO_RESOLVE_INCIDENTS: define(false, parseBoolean),
   BUSINESS_APP_CORRELATION_WINDOW_MINUTES: define(15, (raw) =>
@@ -97,10 +110,14 @@ function readConfigFile(path: string): Record<string, RawValue> {
   return parsed as Record<string, RawValue>;
 }
 
-function resolveValues(env: NodeJS.ProcessEnv, file: Record<string, RawValue>): Values {
+function resolveValues(
+  env: NodeJS.ProcessEnv,
+  file: Record<string, RawValue>,
+  defaults: Record<string, RawValue>,
+): Values {
   const values: Record<string, unknown> = {};
   for (const key of SETTING_NAMES) {
-    const raw = env[key] !== undefined ? env[key] : file[key];
+    const raw = [env[key], file[key], defaults[key]].find((value) => value !== undefined);
     if (raw === undefined) {
       values[key] = DEFINITIONS[key].defaultValue;
       continue;
@@ -109,7 +126,9 @@ function resolveValues(env: NodeJS.ProcessEnv, file: Record<string, RawValue>): 
       values[key] = DEFINITIONS[key].parse(raw);
     } catch (error) {
       if (!(error instanceof InvalidValue)) throw error;
-      const shown = typeof raw === 'string' ? raw : JSON.stringify(raw);
+      // Plain one-line text is shown as it is; anything else as JSON, so the message stays
+      // one line even for a list spread over several lines.
+      const shown = typeof raw === 'string' && !/[\r\n]/.test(raw) ? raw : JSON.stringify(raw);
       throw new ConfigError(`invalid setting ${key}=${shown}: ${error.message}`);
     }
   }
@@ -131,13 +150,18 @@ export function processEnvironment(): NodeJS.ProcessEnv {
 
 /**
  * Reads the settings once: environment first, then the optional JSON config file (`--config`
- * or FAULTLINE_CONFIG), then the defaults. Throws ConfigError naming the first bad setting.
+ * or FAULTLINE_CONFIG), then `defaults` (a command's own, such as the demo's), then the built-in
+ * defaults. Throws ConfigError naming the first bad setting.
  */
-export function loadSettings(env: NodeJS.ProcessEnv, configFile?: string): Settings {
+export function loadSettings(
+  env: NodeJS.ProcessEnv,
+  configFile?: string,
+  defaults: Record<string, RawValue> = {},
+): Settings {
   const path = configFile ?? env.FAULTLINE_CONFIG;
   const file = path ? readConfigFile(path) : {};
 
-  const v = resolveValues(env, file);
+  const v = resolveValues(env, file, defaults);
 
   return deepFreeze({
     host: v.HOST,

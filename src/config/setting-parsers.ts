@@ -6,17 +6,27 @@ export class InvalidValue extends Error {}
 /** A raw setting value: a string from the environment, or any JSON value from a config file. */
 export type RawValue = unknown;
 
+/**
+ * The trimmed text of a value written as a string. Other JSON types from a config file (a list,
+ * an object, null) are refused, not turned into text such as "[object Object]".
+ */
+export function parseText(raw: RawValue, allowed: string): string {
+  if (typeof raw !== 'string') throw new InvalidValue(allowed);
+  return raw.trim();
+}
+
 export function parseBoolean(raw: RawValue): boolean {
   if (typeof raw === 'boolean') return raw;
-  const text = String(raw).trim().toLowerCase();
+  const text = parseText(raw, 'must be true or false').toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(text)) return true;
   if (['false', '0', 'no', 'off'].includes(text)) return false;
   throw new InvalidValue('must be true or false');
 }
 
 export function parseNumber(raw: RawValue, allowed: string, ok: (n: number) => boolean): number {
-  const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
-  if (String(raw).trim() === '' || !Number.isFinite(n) || !ok(n)) throw new InvalidValue(allowed);
+  const text = typeof raw === 'number' ? String(raw) : parseText(raw, allowed);
+  const n = Number(text);
+  if (text === '' || !Number.isFinite(n) || !ok(n)) throw new InvalidValue(allowed);
   return n;
 }
 
@@ -25,23 +35,26 @@ export function parseInteger(raw: RawValue, allowed: string, ok: (n: number) => 
 }
 
 export function parseChoice<T extends string>(raw: RawValue, choices: readonly T[]): T {
-  const text = String(raw).trim().toLowerCase();
+  const allowed = `must be one of ${choices.join(', ')}`;
+  const text = parseText(raw, allowed).toLowerCase();
   const found = choices.find((c) => c === text);
-  if (found === undefined) throw new InvalidValue(`must be one of ${choices.join(', ')}`);
+  if (found === undefined) throw new InvalidValue(allowed);
   return found;
 }
 
+const HTTP_URL_ALLOWED = 'must be an absolute http:// or https:// URL';
+
 /** An absolute http(s) URL without a trailing slash. */
 export function parseHttpUrl(raw: RawValue): string {
-  const text = String(raw).trim();
+  const text = parseText(raw, HTTP_URL_ALLOWED);
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new InvalidValue('must be an absolute http:// or https:// URL');
+    throw new InvalidValue(HTTP_URL_ALLOWED);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidValue('must be an absolute http:// or https:// URL');
+    throw new InvalidValue(HTTP_URL_ALLOWED);
   }
   return text.replace(/\/+$/, '');
 }

@@ -107,6 +107,32 @@ export const eventSpec: ResourceSpec = {
     },
     { name: 'raw', type: { kind: 'json' }, default: {} },
     {
+      name: 'maintenance',
+      column: 'maintenance_id',
+      type: { kind: 'ref', to: 'maintenance' },
+      readOnly: true,
+      nullable: true,
+      description: 'The maintenance window that suppressed the event.',
+    },
+    {
+      name: 'incidents',
+      type: {
+        kind: 'refs',
+        to: 'incidents',
+        link: { table: 'incident_events', ownColumn: 'event_id', otherColumn: 'incident_id' },
+      },
+      readOnly: true,
+      filter: true,
+      filterAs: 'incident',
+    },
+    {
+      name: 'correlation',
+      type: { kind: 'json' },
+      readOnly: true,
+      nullable: true,
+      description: 'What the automation decided for the event, and why.',
+    },
+    {
       name: 'occurrences',
       type: { kind: 'integer' },
       readOnly: true,
@@ -121,11 +147,4 @@ export const eventSpec: ResourceSpec = {
     const message = String(row.message);
     return message.length > 50 ? `${message.slice(0, 50)}...` : message;
   },
-  derive: (candidate, existing) => ({
-    last_seen_at: candidate.last_seen_at ?? candidate.created_at,
-    is_valid: candidate.object_id !== null && candidate.object_id !== undefined,
-    invalid_reason:
-      candidate.object_id === null || candidate.object_id === undefined ? 'no target' : null,
-    occurrences: existing === null ? 1 : existing.occurrences,
-  }),
 };

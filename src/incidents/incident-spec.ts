@@ -1,5 +1,7 @@
 import { SEVERITIES } from '../config/settings.js';
+import { LOCK_KEYS } from '../store/database.js';
 import type { FieldSpec, ResourceSpec, Row } from '../store/resource-spec.js';
+import { afterIncidentEdit } from './incident-edits.js';
 
 export const INCIDENT_STATUSES = [
   'new',
@@ -93,7 +95,34 @@ export const incidentSpec: ResourceSpec = {
       default: false,
       filter: true,
     },
+    {
+      name: 'root_cause_services',
+      type: {
+        kind: 'refs',
+        to: 'technical-services',
+        link: {
+          table: 'incident_root_causes',
+          ownColumn: 'incident_id',
+          otherColumn: 'technical_service_id',
+        },
+      },
+      readOnly: true,
+      filter: true,
+      filterAs: 'root_cause',
+      description: 'Probable root causes: affected services that depend on none of the others.',
+    },
+    {
+      name: 'title_auto',
+      type: { kind: 'boolean' },
+      readOnly: true,
+      default: false,
+      description: 'The title follows the root cause until a person edits it.',
+    },
+    { name: 'last_event_at', type: { kind: 'datetime' }, readOnly: true, nullable: true },
   ],
+  counter: 'incident_version',
+  locks: [LOCK_KEYS.incidents],
+  afterUpdate: afterIncidentEdit,
   ordering: ['-created'],
   brief: ['title', 'status', 'severity'],
   display: (row: Row) => String(row.title),

@@ -19,6 +19,8 @@ export function uniqueViolationColumns(error: unknown): string[] | null {
 /** True for a foreign-key violation from either engine. */
 export function isForeignKeyViolation(error: unknown): boolean {
   if (error === null || typeof error !== 'object') return false;
-  const { code } = error as { code?: string };
+  const { code, message } = error as { code?: string; message?: string };
+  // SQLite enforces ON DELETE RESTRICT like a trigger, so it reports a trigger failure.
+  if (code === 'SQLITE_CONSTRAINT_TRIGGER') return message === 'FOREIGN KEY constraint failed';
   return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
 }

@@ -8,14 +8,19 @@ import {
   SqliteDialect,
   sql,
   type RawBuilder,
-  type Transaction,
+  type SqliteDatabase as SqliteDialectDatabase,
 } from 'kysely';
 import pg from 'pg';
 
 import type { DatabaseConfig } from '../config/settings.js';
 
 /** Advisory lock keys, one per kind of decision that must not interleave. */
-export const LOCK_KEYS = { topology: 7_310_001 } as const;
+export const LOCK_KEYS = {
+  /** Service dependency writes: two halves of a cycle must not both pass the cycle check. */
+  topology: 7_310_001,
+  /** Incident decisions: correlation, and people changing incidents. */
+  incidents: 7_310_002,
+} as const;
 
 /** Kysely's view of the schema: tables by name, columns by name (see schema.ts for the rows). */
 export type AnySchema = Record<string, Record<string, unknown>>;
@@ -31,42 +36,89 @@ export interface DialectSql {
   readonly name: DialectName;
   /** True when the JSON array in `column` holds the string `value`. */
   jsonArrayContains(column: string, value: string): RawBuilder<boolean>;
-  /**
-   * Holds a lock named by `key` until the transaction ends, so that writers whose decisions
-   * could conflict run one after the other, also across processes. SQLite has one writer at a
-   * time already.
-   */
-  serialize(tx: Transaction<AnySchema>, key: number): Promise<void>;
   /** Schema the migration bookkeeping lives in (PostgreSQL's current schema). */
   migrationSchema(db: Db): Promise<string | undefined>;
+  /** Runs `work` in a transaction that holds the write lock (and `locks`) from its start. */
+  writeTransaction<T>(db: Db, work: (tx: Db) => Promise<T>, locks: readonly number[]): Promise<T>;
 }
 
 const sqliteSql: DialectSql = {
   name: 'sqlite',
   jsonArrayContains: (column, value) =>
     sql<boolean>`exists (select 1 from json_each(${sql.ref(column)}) where value = ${value})`,
-  serialize: () => Promise.resolve(),
   migrationSchema: () => Promise.resolve(undefined),
+  // BEGIN IMMEDIATE takes the write lock first: a deferred transaction that reads, then writes,
+  // fails when another process committed in between. The one connection serialises this
+  // process; the file lock (with busy_timeout) serialises processes.
+  writeTransaction: (db, work) =>
+    db.connection().execute(async (connection) => {
+      await sql`begin immediate`.execute(connection);
+      try {
+        const result = await work(connection);
+        await sql`commit`.execute(connection);
+        return result;
+      } catch (error) {
+        await sql`rollback`.execute(connection);
+        throw error;
+      }
+    }),
 };
 
 const postgresSql: DialectSql = {
   name: 'postgres',
   jsonArrayContains: (column, value) =>
     sql<boolean>`${sql.ref(column)} @> ${JSON.stringify([value])}::jsonb`,
-  serialize: async (tx, key) => {
-    await sql`select pg_advisory_xact_lock(${key})`.execute(tx);
-  },
   migrationSchema: async (db) => {
     const result = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
     return result.rows[0]?.schema;
   },
+  writeTransaction: (db, work, locks) =>
+    db.transaction().execute(async (tx) => {
+      // Sorted, so that two transactions wanting the same locks cannot deadlock.
+      for (const key of [...new Set(locks)].sort((a, b) => a - b)) {
+        await sql`select pg_advisory_xact_lock(${key})`.execute(tx);
+      }
+      return work(tx);
+    }),
 };
 
 /** An open database: the query builder plus what differs between the two engines. */
 export interface Database {
   readonly db: Db;
   readonly dialect: DialectSql;
+  /** A write transaction, serialised with other writers holding any of `locks`. */
+  write<T>(work: (tx: Db) => Promise<T>, locks?: readonly number[]): Promise<T>;
   close(): Promise<void>;
+}
+
+function database(db: Db, dialect: DialectSql): Database {
+  return {
+    db,
+    dialect,
+    write: (work, locks = []) => dialect.writeTransaction(db, work, locks),
+    close: () => db.destroy(),
+  };
+}
+
+const STATEMENT_CACHE_SIZE = 1000;
+
+/**
+ * better-sqlite3 behind Kysely, with prepared statements cached by SQL text: Kysely prepares
+ * every query anew, and preparing costs more than running a small indexed query.
+ */
+function cachingConnection(connection: SqliteDatabase.Database): SqliteDialectDatabase {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => connection.close(),
+    prepare: (text: string) => {
+      let statement = statements.get(text);
+      if (statement === undefined) {
+        statement = connection.prepare(text);
+        if (statements.size < STATEMENT_CACHE_SIZE) statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 const PG_TIMESTAMPTZ = 1184;
@@ -91,14 +143,13 @@ function openSqlite(path: string): Database {
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 10000');
-  const db: Db = new Kysely<AnySchema>({ dialect: new SqliteDialect({ database: connection }) });
-  return { db, dialect: sqliteSql, close: () => db.destroy() };
+  const dialect = new SqliteDialect({ database: cachingConnection(connection) });
+  return database(new Kysely<AnySchema>({ dialect }), sqliteSql);
 }
 
 function openPostgres(url: string, poolSize: number): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: postgresTypes() });
-  const db: Db = new Kysely<AnySchema>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: postgresSql, close: () => db.destroy() };
+  return database(new Kysely<AnySchema>({ dialect: new PostgresDialect({ pool }) }), postgresSql);
 }
 
 export interface OpenOptions {

@@ -3,12 +3,14 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResult 
 import type { Database } from './database.js';
 import { columnTypes } from './migrations/column-types.js';
 import * as initial from './migrations/001-initial.js';
+import * as automation from './migrations/002-automation.js';
 
 type MigrationModule = { up: typeof initial.up };
 
 /** Every migration, in order. The names are stored; never rename one that has shipped. */
 const MIGRATIONS: ReadonlyArray<[name: string, module: MigrationModule]> = [
   ['001-initial', initial],
+  ['002-automation', automation],
 ];
 
 function provider(database: Database): MigrationProvider {

@@ -1,7 +1,5 @@
-import type { Transaction } from 'kysely';
-
 import type { FieldErrors } from '../app-error.js';
-import type { AnySchema } from './database.js';
+import type { Db } from './database.js';
 
 /** Object types an event, a maintenance window or a change can point at. */
 export const TARGET_TYPES = [
@@ -58,6 +56,9 @@ export type FieldType =
       readonly detachValues?: Readonly<Record<string, unknown>>;
     };
 
+/** Counters in automation_state: bumped by writes that invalidate in-memory indexes. */
+export type StateCounter = 'topology_version' | 'incident_version';
+
 /** Default value meaning "the time of the write". */
 export const NOW = Symbol('now');
 
@@ -90,7 +91,8 @@ export interface FieldSpec {
   readonly description?: string;
 }
 
-export type Tx = Transaction<AnySchema>;
+/** A query executor inside a write transaction. */
+export type Tx = Db;
 
 /** A row as the database returns it, decoded to JS values. */
 export type Row = Record<string, unknown> & { id: number };
@@ -102,8 +104,16 @@ export interface WriteContext {
   readonly existing: Row | null;
   /** The record as it will be stored (column values), existing values merged with the input. */
   readonly candidate: Record<string, unknown>;
-  /** Serialises this transaction with others holding the same lock key (see LOCK_KEYS). */
-  lock(key: number): Promise<void>;
+}
+
+/** An update just written: the row before it and the column values it changed. */
+export interface UpdateContext {
+  readonly tx: Tx;
+  readonly existing: Row;
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly now: string;
+  /** Who made the change (the API token's name). */
+  readonly actor: string;
 }
 
 export interface ResourceSpec {
@@ -127,8 +137,14 @@ export interface ResourceSpec {
   readonly uniqueTogether?: ReadonlyArray<readonly string[]>;
   /** The target type this resource is, when events, maintenance or changes can point at it. */
   readonly targetType?: TargetType;
+  /** Lock keys (see LOCK_KEYS) every write of this resource holds, to serialise decisions. */
+  readonly locks?: readonly number[];
+  /** The change counter a write bumps, telling other processes to reload their indexes. */
+  readonly counter?: StateCounter;
   /** Cross-field and graph rules checked inside the write transaction. */
   validate?(context: WriteContext): Promise<FieldErrors>;
+  /** Runs inside the transaction after an update through the API (timeline entries…). */
+  afterUpdate?(context: UpdateContext): Promise<void>;
   /** Column values that follow from the others, computed before every write. */
   derive?(candidate: Record<string, unknown>, existing: Row | null): Record<string, unknown>;
 }

@@ -14,6 +14,7 @@ import {
   type Tx,
 } from './resource-spec.js';
 import type { ResourceStore } from './resource-store.js';
+import { bumpCounter } from './state-counters.js';
 
 /** An API body after schema validation: field name → value. */
 export type Input = Record<string, unknown>;
@@ -36,7 +37,10 @@ function prepare(spec: ResourceSpec, input: Input, now: string | null): Prepared
   const links: Array<[FieldSpec, number[]]> = [];
   for (const field of allFields(spec)) {
     if (field.readOnly) {
-      if (creating && field.default !== undefined) values[columnOf(field)] = field.default;
+      const stored = field.type.kind !== 'refs' && field.type.kind !== 'target';
+      if (creating && stored && field.default !== undefined) {
+        values[columnOf(field)] = field.default;
+      }
       continue;
     }
     if (field.type.kind === 'target') {
@@ -66,13 +70,18 @@ export class ResourceWriter {
     private readonly clock: Clock,
   ) {}
 
-  private get db() {
-    return this.registry.database.db;
+  /** A write transaction holding the resource's locks and bumping its change counter. */
+  private write<T>(spec: ResourceSpec, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.registry.database.write(async (tx) => {
+      const result = await work(tx);
+      if (spec.counter !== undefined) await bumpCounter(tx, spec.counter);
+      return result;
+    }, spec.locks);
   }
 
   /** Creates one record per input, in order, in one transaction; returns their ids. */
   async create(spec: ResourceSpec, inputs: readonly Input[]): Promise<number[]> {
-    return this.db.transaction().execute((tx) => this.createWithin(tx, spec, inputs));
+    return this.write(spec, (tx) => this.createWithin(tx, spec, inputs));
   }
 
   /** As create, inside a transaction the caller holds. */
@@ -116,9 +125,9 @@ export class ResourceWriter {
     return {};
   }
 
-  /** Updates record `id` with the fields present in `input`. */
-  async update(spec: ResourceSpec, id: number, input: Input): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+  /** Updates record `id` with the fields present in `input`; `actor` names who did it. */
+  async update(spec: ResourceSpec, id: number, input: Input, actor = 'api'): Promise<void> {
+    await this.write(spec, async (tx) => {
       const store = this.registry.store(spec.name);
       const existing = await store.get(id, tx);
       if (existing === null) throw new NotFoundError();
@@ -130,12 +139,13 @@ export class ResourceWriter {
       const now = this.clock.now().toISOString();
       await this.guard(spec, () => store.update(tx, id, { ...values, last_updated: now }));
       for (const [field, targetIds] of links) await store.setLinks(tx, field, id, targetIds);
+      await spec.afterUpdate?.({ tx, existing, values, now, actor });
     });
   }
 
   /** Deletes record `id`; rows that point at it as their target follow their spec's rule. */
   async delete(spec: ResourceSpec, id: number): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+    await this.write(spec, async (tx) => {
       if (spec.targetType !== undefined) await this.releaseTarget(tx, spec.targetType, id);
       try {
         const deleted = await this.registry.store(spec.name).delete(tx, id);
@@ -197,8 +207,7 @@ export class ResourceWriter {
     }
     await this.checkUnique(tx, spec, candidate, existing, errors);
     if (Object.keys(errors).length === 0 && spec.validate !== undefined) {
-      const lock = (key: number) => this.registry.database.dialect.serialize(tx, key);
-      const ruleErrors = await spec.validate({ tx, existing, candidate, lock });
+      const ruleErrors = await spec.validate({ tx, existing, candidate });
       for (const [field, messages] of Object.entries(ruleErrors)) {
         for (const message of messages) addError(errors, field, message);
       }

@@ -1,5 +1,4 @@
 import type { FieldErrors } from '../app-error.js';
-import { LOCK_KEYS } from '../store/database.js';
 import type { Tx, WriteContext } from '../store/resource-spec.js';
 
 /**
@@ -66,8 +65,6 @@ export async function dependencyRuleErrors(context: WriteContext): Promise<Field
     return { downstream_service: ['A service cannot depend on itself.'] };
   }
 
-  // Two writers adding the two halves of a cycle at once must not both pass this check.
-  await context.lock(LOCK_KEYS.topology);
   const path = await upstreamPath(tx, upstream, downstream, existing?.id ?? null);
   if (path === null) return {};
 

@@ -40,6 +40,7 @@ const status: FieldSpec = {
 
 export const clusterSpec: ResourceSpec = {
   name: 'clusters',
+  counter: 'topology_version',
   table: 'clusters',
   singular: 'cluster',
   targetType: 'cluster',
@@ -52,6 +53,7 @@ export const clusterSpec: ResourceSpec = {
 
 export const deviceSpec: ResourceSpec = {
   name: 'devices',
+  counter: 'topology_version',
   table: 'devices',
   singular: 'device',
   targetType: 'device',
@@ -80,6 +82,7 @@ export const deviceSpec: ResourceSpec = {
 
 export const virtualMachineSpec: ResourceSpec = {
   name: 'virtual-machines',
+  counter: 'topology_version',
   table: 'virtual_machines',
   singular: 'virtual machine',
   targetType: 'virtual_machine',

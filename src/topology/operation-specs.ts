@@ -1,5 +1,6 @@
 import type { FieldErrors } from '../app-error.js';
 import { NOW, TARGET_TYPES, type ResourceSpec, type Row } from '../store/resource-spec.js';
+import { toStoredTime } from '../store/row-codec.js';
 
 export const MAINTENANCE_STATUSES = ['planned', 'started', 'finished', 'canceled'] as const;
 
@@ -10,6 +11,7 @@ const shorten = (text: unknown, length = 50): string => {
 
 export const maintenanceSpec: ResourceSpec = {
   name: 'maintenance',
+  counter: 'topology_version',
   table: 'maintenance',
   singular: 'maintenance',
   fields: [
@@ -53,8 +55,9 @@ export const maintenanceSpec: ResourceSpec = {
   display: (row: Row) => shorten(row.description),
   validate: ({ candidate }) => {
     const errors: FieldErrors = {};
-    const start = Date.parse(String(candidate.planned_start));
-    const end = Date.parse(String(candidate.planned_end));
+    // Times without an offset are UTC, as stored; Date.parse would read them as local time.
+    const start = Date.parse(toStoredTime(String(candidate.planned_start)));
+    const end = Date.parse(toStoredTime(String(candidate.planned_end)));
     if (end <= start) errors.planned_end = ['Must be after planned_start.'];
     return Promise.resolve(errors);
   },

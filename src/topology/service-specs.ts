@@ -1,3 +1,4 @@
+import { LOCK_KEYS } from '../store/database.js';
 import type { FieldSpec, ResourceSpec, Row } from '../store/resource-spec.js';
 import { dependencyRuleErrors } from './dependency-rules.js';
 
@@ -22,6 +23,7 @@ function links(name: string, to: string, table: string, own: string, other: stri
 
 export const businessApplicationSpec: ResourceSpec = {
   name: 'business-applications',
+  counter: 'topology_version',
   table: 'business_applications',
   singular: 'business application',
   targetType: 'business_application',
@@ -86,6 +88,7 @@ const serviceLink = (name: string, to: string, table: string, other: string, as:
 
 export const technicalServiceSpec: ResourceSpec = {
   name: 'technical-services',
+  counter: 'topology_version',
   table: 'technical_services',
   singular: 'technical service',
   targetType: 'technical_service',
@@ -139,6 +142,8 @@ const serviceRef = (name: string, description: string): FieldSpec => ({
 
 export const serviceDependencySpec: ResourceSpec = {
   name: 'service-dependencies',
+  counter: 'topology_version',
+  locks: [LOCK_KEYS.topology],
   table: 'service_dependencies',
   singular: 'service dependency',
   fields: [

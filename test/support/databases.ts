@@ -65,7 +65,11 @@ export async function truncateAll(database: Database): Promise<void> {
         where schemaname = current_schema()`.execute(database.db)
     : await sql<{ name: string }>`select name from sqlite_master
         where type = 'table' and name not like 'sqlite_%'`.execute(database.db);
-  const names = listed.rows.map((t) => t.name).filter((n) => !n.startsWith('faultline_migrations'));
+  // automation_state holds change counters: bumped, not emptied, so in-memory indexes reload.
+  const kept = (n: string) => n.startsWith('faultline_migrations') || n === 'automation_state';
+  const names = listed.rows.map((t) => t.name).filter((n) => !kept(n));
+  await sql`update automation_state set topology_version = topology_version + 1,
+    incident_version = incident_version + 1`.execute(database.db);
   if (postgres) {
     await sql`truncate ${sql.join(names.map((n) => sql.id(n)))} restart identity cascade`.execute(
       database.db,

@@ -45,7 +45,7 @@ export async function startHarness(
   const database = testDb.open();
   const clock = new ManualClock('2026-03-01T12:00:00.000Z');
   const settings = loadSettings({ BASE_URL: BASE, ...env });
-  const logger = createLogger({ level: 'silent', file: null, stdout: false });
+  const logger = createLogger({ level: (env.TEST_LOG_LEVEL as 'silent') ?? 'silent', file: null });
   const faultline = await createFaultline({ settings, clock, logger, database });
 
   const harness: Harness = {

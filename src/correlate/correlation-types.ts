@@ -1,0 +1,48 @@
+import type { Severity } from '../config/settings.js';
+
+/** What the rules know of an incident that could take an event. */
+export interface IncidentView {
+  readonly id: number;
+  /** new, investigating, identified, or monitoring (a candidate for reopening). */
+  readonly status: string;
+  readonly severity: Severity;
+  readonly services: ReadonlySet<number>;
+  readonly devices: ReadonlySet<number>;
+  readonly vms: ReadonlySet<number>;
+  /** Time of its latest event (ms since the epoch). */
+  readonly lastEventAt: number;
+  /** When it was resolved automatically (monitoring), else null. */
+  readonly resolvedAt: number | null;
+}
+
+/** What the rules know of the event being decided. */
+export interface EventFacts {
+  readonly services: readonly number[];
+  readonly devices: readonly number[];
+  readonly vms: readonly number[];
+  readonly criticality: Severity;
+  /** The event's own time: its alert timestamp, else its receipt (ms since the epoch). */
+  readonly time: number;
+}
+
+/** The five terms of a score, each as it entered the sum. */
+export interface ScoreComponents {
+  readonly service_overlap: number;
+  readonly dependency: number;
+  readonly infrastructure: number;
+  readonly time_factor: number;
+  readonly severity_bonus: number;
+}
+
+export interface ScoredCandidate {
+  readonly incident_id: number;
+  readonly score: number;
+  readonly components: ScoreComponents;
+  /** Why the dependency term has its value, in words. */
+  readonly relation: string;
+}
+
+export interface CorrelationSettings {
+  readonly windowMinutes: number;
+  readonly threshold: number;
+}

@@ -1,0 +1,56 @@
+import type { DependencyView } from '../topology/topology-index.js';
+import type {
+  CorrelationSettings,
+  EventFacts,
+  IncidentView,
+  ScoredCandidate,
+} from './correlation-types.js';
+import { scoreIncident } from './scoring.js';
+
+const MINUTE_MS = 60_000;
+
+/** The incident chosen for an event, or none, with every candidate's score, best first. */
+export interface Choice {
+  readonly chosen: ScoredCandidate | null;
+  /** The incident chosen is in monitoring and comes back (reopen). */
+  readonly reopens: boolean;
+  readonly ranked: readonly ScoredCandidate[];
+}
+
+/**
+ * A monitoring incident takes events only while its automatic resolution is recent: within the
+ * correlation window of the event's time.
+ */
+function eligible(event: EventFacts, incident: IncidentView, windowMinutes: number): boolean {
+  if (incident.status !== 'monitoring') return true;
+  if (incident.resolvedAt === null) return false;
+  return event.time - incident.resolvedAt <= windowMinutes * MINUTE_MS;
+}
+
+/**
+ * Scores every candidate and picks the best at or above the threshold; ties go to the incident
+ * with the most recent activity, then to the newer incident.
+ */
+export function chooseIncident(
+  event: EventFacts,
+  candidates: Iterable<IncidentView>,
+  graph: DependencyView,
+  settings: CorrelationSettings,
+): Choice {
+  const scored: Array<[ScoredCandidate, IncidentView]> = [];
+  for (const incident of candidates) {
+    if (!eligible(event, incident, settings.windowMinutes)) continue;
+    scored.push([scoreIncident(event, incident, graph, settings), incident]);
+  }
+  scored.sort(
+    ([a, ai], [b, bi]) => b.score - a.score || bi.lastEventAt - ai.lastEventAt || bi.id - ai.id,
+  );
+
+  const best = scored[0];
+  const chosen = best !== undefined && best[0].score >= settings.threshold ? best : undefined;
+  return {
+    chosen: chosen?.[0] ?? null,
+    reopens: chosen?.[1].status === 'monitoring',
+    ranked: scored.map(([candidate]) => candidate),
+  };
+}

@@ -1,0 +1,150 @@
+import { SEVERITIES } from '../config/settings.js';
+import { chooseIncident, type Choice } from '../correlate/decide.js';
+import type { EventFacts } from '../correlate/correlation-types.js';
+import { RECORDED_CANDIDATES } from '../correlate/weights.js';
+import type { IncidentState } from '../incidents/incident-index.js';
+import type { DecidedEvent } from '../incidents/incident-store.js';
+import type { Db } from '../store/database.js';
+import type { CorrelationRecord } from './event-input.js';
+import type { DecisionContext, EventProcessorDeps } from './event-processor.js';
+
+export interface CorrelateOptions {
+  /** Decide even while automatic processing is switched off (manual processing). */
+  readonly force?: boolean;
+}
+
+/** Turns a stored event into an incident decision and applies it. */
+export class Correlator {
+  constructor(private readonly deps: EventProcessorDeps) {}
+
+  skipped(reason: string, now: string): CorrelationRecord {
+    return {
+      action: 'skipped',
+      reason,
+      incident_id: null,
+      score: null,
+      components: null,
+      relation: null,
+      threshold: this.deps.settings.correlationThreshold,
+      candidates: [],
+      decided_at: now,
+    };
+  }
+
+  private gate(c: DecisionContext, options: CorrelateOptions): string | null {
+    const settings = this.deps.settings;
+    if (!settings.enabled && options.force !== true) return 'automation disabled';
+    if (c.target.ref === null) return `unknown target: ${c.target.reason}`;
+    const rank = (s: string) => SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]);
+    if (rank(c.input.criticality) < rank(settings.requireMinimumSeverity)) {
+      return `below minimum severity ${settings.requireMinimumSeverity}`;
+    }
+    return null;
+  }
+
+  async correlate(
+    tx: Db,
+    c: DecisionContext,
+    options: CorrelateOptions = {},
+  ): Promise<CorrelationRecord> {
+    const reason = this.gate(c, options);
+    if (reason !== null) {
+      this.deps.logger.info(
+        {
+          event_id: c.eventId,
+          correlation_action: 'skipped',
+          correlation_reason: reason,
+          correlation_score: null,
+        },
+        'event not correlated',
+      );
+      return this.skipped(reason, c.now);
+    }
+
+    const { indexes, settings } = this.deps;
+    const scope = c.scope!;
+    const facts: EventFacts = {
+      services: scope.services,
+      devices: scope.devices,
+      vms: scope.vms,
+      criticality: c.input.criticality,
+      time: Date.parse(c.time),
+    };
+    const choice = chooseIncident(facts, indexes.incidents.candidates(facts), indexes.topology, {
+      windowMinutes: settings.correlationWindowMinutes,
+      threshold: settings.correlationThreshold,
+    });
+    const decided: DecidedEvent = {
+      id: c.eventId,
+      message: c.input.message,
+      criticality: c.input.criticality,
+      time: c.time,
+      scope,
+    };
+
+    const state = await this.apply(tx, choice, decided);
+    const action = choice.chosen === null ? 'created' : choice.reopens ? 'reopened' : 'joined';
+    const record: CorrelationRecord = {
+      action,
+      reason: null,
+      incident_id: state.id,
+      score: choice.chosen?.score ?? null,
+      components: choice.chosen?.components ?? null,
+      relation: choice.chosen?.relation ?? null,
+      threshold: settings.correlationThreshold,
+      candidates: choice.ranked
+        .slice(0, RECORDED_CANDIDATES)
+        .map((r) => ({ incident_id: r.incident_id, score: r.score })),
+      decided_at: c.now,
+    };
+    this.log(c.eventId, record, state);
+    return record;
+  }
+
+  /** Opens an incident, or joins (reopening first) the chosen one; keeps the index in step. */
+  private async apply(tx: Db, choice: Choice, decided: DecidedEvent): Promise<IncidentState> {
+    const { indexes, incidents } = this.deps;
+    let state: IncidentState;
+    if (choice.chosen === null) {
+      state = await incidents.open(tx, decided);
+    } else {
+      state = indexes.incidents.get(choice.chosen.incident_id)!;
+      if (choice.reopens) await incidents.reopen(tx, state, decided.id);
+      await incidents.join(tx, state, decided);
+    }
+    indexes.incidents.put(state);
+    indexes.markIncidentsChanged();
+    return state;
+  }
+
+  private log(eventId: number, record: CorrelationRecord, state: IncidentState): void {
+    const fields = {
+      event_id: eventId,
+      incident_id: state.id,
+      correlation_action: record.action,
+      correlation_score: record.score,
+      correlation_candidates: record.candidates.length,
+    };
+    const message =
+      record.action === 'created'
+        ? 'Created new incident'
+        : record.action === 'reopened'
+          ? 'Reopened incident'
+          : 'Event joined incident';
+    this.deps.logger.info({ ...fields, incident_title: state.title }, message);
+  }
+
+  /** With auto-resolve on: each open incident holding the event whose events are all ok. */
+  async autoResolve(tx: Db, eventId: number, time: string): Promise<void> {
+    if (!this.deps.settings.autoResolve) return;
+    const { indexes, incidents } = this.deps;
+    for (const id of await incidents.resolvableIncidents(tx, eventId)) {
+      const state = indexes.incidents.get(id);
+      if (state === undefined) continue;
+      await incidents.autoResolve(tx, state, time, eventId);
+      indexes.incidents.put(state);
+      indexes.markIncidentsChanged();
+      this.deps.logger.info({ incident_id: id, event_id: eventId }, 'incident auto-resolved');
+    }
+  }
+}

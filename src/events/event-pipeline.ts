@@ -1,0 +1,92 @@
+import { LOCK_KEYS, type Database, type Db } from '../store/database.js';
+import type { AutomationIndexes } from '../incidents/automation-indexes.js';
+import type { Logger } from '../log/logger.js';
+import type { EventOutcome } from './event-input.js';
+import type { EventJob, EventProcessor } from './event-processor.js';
+
+type Work<T> = (tx: Db) => Promise<T>;
+
+interface Pending {
+  readonly work: Work<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Most units of work one transaction takes. */
+const MAX_BATCH = 512;
+
+/**
+ * The single writer of incident decisions. Work is queued and run in order; whatever queued
+ * while a transaction was running goes into the next transaction together (group commit: one
+ * flush to disk for many alerts). Each transaction holds the decision lock and starts by
+ * bringing the in-memory indexes up to date, so decisions never interleave, in this process or
+ * across processes.
+ */
+export class EventPipeline {
+  private readonly queue: Pending[] = [];
+  private draining = false;
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly database: Database,
+    private readonly indexes: AutomationIndexes,
+    private readonly processor: EventProcessor,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Records one event (the plugin's "signals"): dedup, target, maintenance, decision. */
+  record(job: EventJob): Promise<EventOutcome> {
+    return this.run((tx) => this.processor.process(tx, job));
+  }
+
+  /** Runs `work` as a decision: serialised with every other, on up-to-date indexes. */
+  run<T>(work: Work<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.draining) this.idle = this.drain();
+    });
+  }
+
+  /** Resolves once everything queued so far has been decided. */
+  async settled(): Promise<void> {
+    await this.idle;
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        await this.runBatch(this.queue.splice(0, MAX_BATCH));
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async runBatch(batch: Pending[]): Promise<void> {
+    let results: unknown[];
+    try {
+      results = await this.database.write(
+        async (tx) => {
+          await this.indexes.refresh(tx);
+          const out: unknown[] = [];
+          for (const pending of batch) out.push(await pending.work(tx));
+          await this.indexes.commit(tx);
+          return out;
+        },
+        [LOCK_KEYS.incidents],
+      );
+    } catch (error) {
+      this.indexes.invalidate();
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      // One unit failed the whole transaction: run each alone so only that one fails.
+      this.logger.debug({ batch_size: batch.length }, 'batch failed, retrying one by one');
+      for (const pending of batch) await this.runBatch([pending]);
+      return;
+    }
+    batch.forEach((pending, i) => pending.resolve(results[i]));
+  }
+}

@@ -1,0 +1,69 @@
+import type { Logger } from '../log/logger.js';
+import type { Db } from '../store/database.js';
+import { bumpCounter, readCounters } from '../store/state-counters.js';
+import { loadTopology } from '../topology/topology-loader.js';
+import { TopologyIndex } from '../topology/topology-index.js';
+import { IncidentIndex } from './incident-index.js';
+import type { IncidentStore } from './incident-store.js';
+
+/**
+ * The in-memory topology and incident indexes the automation decides on, kept in step with the
+ * database through the change counters: refresh() runs at the start of every decision
+ * transaction, while the decision lock is held, and reloads whatever another writer changed.
+ */
+export class AutomationIndexes {
+  topology: TopologyIndex;
+  incidents: IncidentIndex;
+  private incidentsChanged = false;
+
+  constructor(
+    private readonly maxDepth: number,
+    private readonly store: IncidentStore,
+    private readonly logger: Logger,
+  ) {
+    this.topology = new TopologyIndex(-1, maxDepth);
+    this.incidents = new IncidentIndex(-1, this.topology);
+  }
+
+  async refresh(tx: Db): Promise<void> {
+    const counters = await readCounters(tx);
+    const topologyStale = counters.topology_version !== this.topology.version;
+    if (topologyStale) {
+      const started = Date.now();
+      this.topology = await loadTopology(tx, counters.topology_version, this.maxDepth);
+      this.logger.info(
+        {
+          topology_version: counters.topology_version,
+          services: this.topology.services.size,
+          duration_ms: Date.now() - started,
+        },
+        'topology loaded',
+      );
+    }
+    if (topologyStale || counters.incident_version !== this.incidents.version) {
+      const index = new IncidentIndex(counters.incident_version, this.topology);
+      for (const state of await this.store.loadActive(tx)) index.put(state);
+      this.incidents = index;
+    }
+    this.incidentsChanged = false;
+  }
+
+  /** Notes that this transaction changed incidents; commit() then bumps the counter once. */
+  markIncidentsChanged(): void {
+    this.incidentsChanged = true;
+  }
+
+  /** Call last inside the transaction. */
+  async commit(tx: Db): Promise<void> {
+    if (!this.incidentsChanged) return;
+    await bumpCounter(tx, 'incident_version');
+    this.incidents.version += 1;
+    this.incidentsChanged = false;
+  }
+
+  /** After a failed transaction the memory may be ahead of the database: reload next time. */
+  invalidate(): void {
+    this.topology = new TopologyIndex(-1, this.maxDepth);
+    this.incidents = new IncidentIndex(-1, this.topology);
+  }
+}
