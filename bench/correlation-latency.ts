@@ -1,4 +1,6 @@
 import { chooseIncident } from '../src/correlate/decide.js';
+import { FaultlineRule } from '../src/correlate/faultline-rule.js';
+import { PluginRule } from '../src/correlate/scoring.js';
 import type { EventFacts } from '../src/correlate/correlation-types.js';
 import { IncidentIndex, type IncidentState } from '../src/incidents/incident-index.js';
 import { eventScope, type TargetRef } from '../src/topology/event-scope.js';
@@ -11,6 +13,7 @@ const T0 = Date.parse('2026-03-01T12:00:00Z');
 const SETTINGS = { windowMinutes: 15, threshold: 0.3 };
 
 export interface LatencyResult {
+  readonly mode: string;
   readonly services: number;
   readonly devices: number;
   readonly dependencies: number;
@@ -67,6 +70,7 @@ export function measureDecisions(
   index: TopologyIndex,
   incidentCount: number,
   events: number,
+  mode: 'plugin' | 'faultline',
 ): LatencyResult {
   const random = new Random(incidentCount * 7 + 3);
   const incidents = openIncidents(index, t, incidentCount, random);
@@ -74,8 +78,13 @@ export function measureDecisions(
 
   const decide = (target: TargetRef) => {
     const event = facts(index, target, T0);
-    const candidates = incidents.candidates(event);
-    chooseIncident(event, candidates, index, SETTINGS);
+    const rule =
+      mode === 'plugin' ? new PluginRule(index) : new FaultlineRule(index, incidents.alerting);
+    const candidates =
+      rule instanceof FaultlineRule
+        ? incidents.candidates(event, (u) => rule.considers(event, u))
+        : incidents.candidates(event);
+    chooseIncident(event, candidates, rule, SETTINGS);
     return candidates.length;
   };
   targets.forEach(decide); // warm the closure memo, as a running server has it
@@ -89,6 +98,7 @@ export function measureDecisions(
   }
   times.sort((a, b) => a - b);
   return {
+    mode,
     services: t.services.length,
     devices: t.devices.length,
     dependencies: t.dependencies.length,
@@ -101,13 +111,18 @@ export function measureDecisions(
   };
 }
 
-export function runCorrelationLatency(sizes: number[], incidentCounts: number[]): LatencyResult[] {
+export function runCorrelationLatency(
+  sizes: number[],
+  incidentCounts: number[],
+  mode: 'plugin' | 'faultline',
+): LatencyResult[] {
   const results: LatencyResult[] = [];
   for (const services of sizes) {
     const topology = generateTopology({ services, seed: 42 });
     const index = indexOf(topology, 5);
-    for (const count of incidentCounts)
-      results.push(measureDecisions(topology, index, count, 3000));
+    for (const count of incidentCounts) {
+      results.push(measureDecisions(topology, index, count, 3000, mode));
+    }
   }
   return results;
 }

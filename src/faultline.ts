@@ -122,6 +122,8 @@ export async function createFaultline(options: FaultlineOptions): Promise<Faultl
     writer,
     writers: new Map([['events', events]]),
     tokens,
+    pipeline,
+    clock,
     baseUrl: settings.baseUrl,
     ready,
     version: VERSION,

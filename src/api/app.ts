@@ -2,9 +2,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { LogController, fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 
+import type { Clock } from '../clock.js';
+import type { EventPipeline } from '../events/event-pipeline.js';
 import type { Logger } from '../log/logger.js';
 import type { ResourceRegistry } from '../store/resource-registry.js';
 import type { ResourceWriter } from '../store/resource-writer.js';
+import { registerAlertRoutes } from './alert-routes.js';
 import { registerAuth } from './auth.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerHealthRoutes, type ReadinessCheck } from './health-routes.js';
@@ -24,6 +27,8 @@ export interface ApiDeps {
   /** Writers for resources whose writes go through their domain. */
   readonly writers: ReadonlyMap<string, ResourceWriterPort>;
   readonly tokens: TokenStore;
+  readonly pipeline: EventPipeline;
+  readonly clock: Clock;
   readonly baseUrl: string | null;
   readonly ready: ReadinessCheck;
   readonly version: string;
@@ -89,5 +94,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     registerResourceRoutes(app, routeDeps, spec, tagOf(spec.name));
   }
   registerIncidentRoutes(app, deps.registry.database.db);
+  registerAlertRoutes(app, deps.pipeline, deps.clock);
   return app;
 }

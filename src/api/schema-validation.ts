@@ -106,6 +106,13 @@ function queryValidator(schema: Record<string, unknown>, validator: ValidateFunc
  * Fastify validator compiler: request bodies are checked as sent (no type coercion, every error
  * reported); query strings and path parameters are coerced, as they arrive as text.
  */
+/** One strict validator for bodies checked by hand (each item of an alert batch). */
+let sharedStrict: Ajv | null = null;
+export function compileBodyValidator(schema: Record<string, unknown>): ValidateFunction {
+  sharedStrict ??= createAjv(false);
+  return sharedStrict.compile(schema);
+}
+
 export function createValidatorCompiler(): FastifySchemaCompiler<Record<string, unknown>> {
   const strict = createAjv(false);
   const coercing = createAjv(true);

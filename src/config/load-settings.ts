@@ -12,8 +12,10 @@ import {
   type RawValue,
 } from './setting-parsers.js';
 import {
+  CORRELATION_MODES,
   LOG_LEVELS,
   SEVERITIES,
+  type CorrelationMode,
   type DatabaseConfig,
   type Settings,
   type WebhookTarget,
@@ -84,6 +86,9 @@ const DEFINITIONS = {
   BUSINESS_APP_INCIDENT_NOTIFICATIONS_ENABLED: define(false, parseBoolean),
   BUSINESS_APP_NOTIFICATION_WEBHOOKS: define<readonly WebhookTarget[]>([], parseWebhooks),
   BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY: define('low', (raw) => parseChoice(raw, SEVERITIES)),
+  BUSINESS_APP_CORRELATION_MODE: define<CorrelationMode>('faultline', (raw) =>
+    parseChoice(raw, CORRELATION_MODES),
+  ),
 } as const;
 
 type Key = keyof typeof DEFINITIONS;
@@ -179,6 +184,7 @@ export function loadSettings(
       notificationsEnabled: v.BUSINESS_APP_INCIDENT_NOTIFICATIONS_ENABLED,
       notificationWebhooks: v.BUSINESS_APP_NOTIFICATION_WEBHOOKS,
       requireMinimumSeverity: v.BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY,
+      correlationMode: v.BUSINESS_APP_CORRELATION_MODE,
     },
   });
 }

@@ -13,6 +13,10 @@ export interface WebhookTarget {
   readonly events: readonly string[];
 }
 
+/** Which correlation rule decides: Faultline's, or the plugin's as its guide describes it. */
+export const CORRELATION_MODES = ['faultline', 'plugin'] as const;
+export type CorrelationMode = (typeof CORRELATION_MODES)[number];
+
 /** The incident automation settings, named as in the plugin's deployment guide. */
 export interface AutomationSettings {
   readonly enabled: boolean;
@@ -23,6 +27,7 @@ export interface AutomationSettings {
   readonly notificationsEnabled: boolean;
   readonly notificationWebhooks: readonly WebhookTarget[];
   readonly requireMinimumSeverity: Severity;
+  readonly correlationMode: CorrelationMode;
 }
 
 export type DatabaseConfig =

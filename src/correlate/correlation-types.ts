@@ -32,6 +32,8 @@ export interface ScoreComponents {
   readonly infrastructure: number;
   readonly time_factor: number;
   readonly severity_bonus: number;
+  /** Faultline rule: how much the shared cause behind the dependency term counts (0..1). */
+  readonly specificity?: number;
 }
 
 export interface ScoredCandidate {

@@ -1,11 +1,10 @@
-import type { DependencyView } from '../topology/topology-index.js';
 import type {
   CorrelationSettings,
   EventFacts,
   IncidentView,
   ScoredCandidate,
 } from './correlation-types.js';
-import { scoreIncident } from './scoring.js';
+import { scoreIncident, type CorrelationRule } from './scoring.js';
 
 const MINUTE_MS = 60_000;
 
@@ -34,13 +33,13 @@ function eligible(event: EventFacts, incident: IncidentView, windowMinutes: numb
 export function chooseIncident(
   event: EventFacts,
   candidates: Iterable<IncidentView>,
-  graph: DependencyView,
+  rule: CorrelationRule,
   settings: CorrelationSettings,
 ): Choice {
   const scored: Array<[ScoredCandidate, IncidentView]> = [];
   for (const incident of candidates) {
     if (!eligible(event, incident, settings.windowMinutes)) continue;
-    scored.push([scoreIncident(event, incident, graph, settings), incident]);
+    scored.push([scoreIncident(event, incident, rule, settings), incident]);
   }
   scored.sort(
     ([a, ai], [b, bi]) => b.score - a.score || bi.lastEventAt - ai.lastEventAt || bi.id - ai.id,

@@ -5,6 +5,7 @@ import { TopologyIndex } from '../topology/topology-index.js';
 import type { EventFacts, IncidentView } from './correlation-types.js';
 import { chooseIncident } from './decide.js';
 import {
+  PluginRule,
   dependencyStrength,
   infrastructureShare,
   scoreIncident,
@@ -134,11 +135,16 @@ describe('worked numbers', () => {
   ] as const)('%s → %d', (_case, e, i, eventExtra, incidentExtra, expected) => {
     const facts = event([...e], eventExtra as Partial<EventFacts>);
     const view = incident([...i], { devices: new Set([7]), ...incidentExtra } as never);
-    expect(scoreIncident(facts, view, g, settings).score).toBeCloseTo(expected, 6);
+    expect(scoreIncident(facts, view, new PluginRule(g), settings).score).toBeCloseTo(expected, 6);
   });
 
   it('records the five components', () => {
-    const scored = scoreIncident(event([3]), incident([2], { severity: 'high' }), g, settings);
+    const scored = scoreIncident(
+      event([3]),
+      incident([2], { severity: 'high' }),
+      new PluginRule(g),
+      settings,
+    );
     expect(scored.components).toEqual({
       service_overlap: 0,
       dependency: 0.48,
@@ -150,7 +156,7 @@ describe('worked numbers', () => {
 });
 
 describe('choosing an incident', () => {
-  const g = graph();
+  const g = new PluginRule(graph());
 
   it('joins siblings at threshold 0.3 but not at 0.4', () => {
     const candidates = [incident([2])];

@@ -17,6 +17,25 @@ export function serviceOverlap(event: EventFacts, incident: IncidentView): numbe
 export interface DependencyRelation {
   readonly strength: number;
   readonly relation: string;
+  /** How much a shared cause counts (1 = fully; the Faultline rule's judgement). */
+  readonly specificity?: number;
+}
+
+/** The dependency term of a correlation rule: how one event relates to one incident. */
+export interface CorrelationRule {
+  readonly name: 'plugin' | 'faultline';
+  relation(event: EventFacts, incident: IncidentView): DependencyRelation;
+}
+
+/** The plugin's rule as the deployment guide describes it: any shared upstream counts 0.5. */
+export class PluginRule implements CorrelationRule {
+  readonly name = 'plugin';
+
+  constructor(private readonly graph: DependencyView) {}
+
+  relation(event: EventFacts, incident: IncidentView): DependencyRelation {
+    return dependencyStrength(event, incident, this.graph);
+  }
 }
 
 function nameOf(graph: DependencyView, id: number): string {
@@ -117,11 +136,11 @@ const round = (n: number): number => Math.round(n * 1e6) / 1e6;
 export function scoreIncident(
   event: EventFacts,
   incident: IncidentView,
-  graph: DependencyView,
+  rule: CorrelationRule,
   settings: CorrelationSettings,
 ): ScoredCandidate {
   const overlap = WEIGHTS.serviceOverlap * serviceOverlap(event, incident);
-  const { strength, relation } = dependencyStrength(event, incident, graph);
+  const { strength, relation, specificity } = rule.relation(event, incident);
   const dependency = WEIGHTS.dependency * strength;
   const infrastructure = WEIGHTS.infrastructure * infrastructureShare(event, incident);
   const gapMinutes = (event.time - incident.lastEventAt) / MINUTE_MS;
@@ -138,6 +157,7 @@ export function scoreIncident(
       infrastructure: round(infrastructure),
       time_factor: round(factor),
       severity_bonus: round(bonus),
+      ...(specificity === undefined ? {} : { specificity: round(specificity) }),
     },
     relation,
   };

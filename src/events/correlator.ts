@@ -1,6 +1,8 @@
 import { SEVERITIES } from '../config/settings.js';
 import { chooseIncident, type Choice } from '../correlate/decide.js';
 import type { EventFacts } from '../correlate/correlation-types.js';
+import { FaultlineRule } from '../correlate/faultline-rule.js';
+import { PluginRule } from '../correlate/scoring.js';
 import { RECORDED_CANDIDATES } from '../correlate/weights.js';
 import type { IncidentState } from '../incidents/incident-index.js';
 import type { DecidedEvent } from '../incidents/incident-store.js';
@@ -70,10 +72,7 @@ export class Correlator {
       criticality: c.input.criticality,
       time: Date.parse(c.time),
     };
-    const choice = chooseIncident(facts, indexes.incidents.candidates(facts), indexes.topology, {
-      windowMinutes: settings.correlationWindowMinutes,
-      threshold: settings.correlationThreshold,
-    });
+    const choice = this.choose(facts);
     const decided: DecidedEvent = {
       id: c.eventId,
       message: c.input.message,
@@ -99,6 +98,23 @@ export class Correlator {
     };
     this.log(c.eventId, record, state);
     return record;
+  }
+
+  /** Scores the candidates of the configured rule. */
+  private choose(facts: EventFacts): Choice {
+    const { indexes, settings } = this.deps;
+    const topology = indexes.topology;
+    const options = {
+      windowMinutes: settings.correlationWindowMinutes,
+      threshold: settings.correlationThreshold,
+    };
+    if (settings.correlationMode === 'plugin') {
+      const candidates = indexes.incidents.candidates(facts);
+      return chooseIncident(facts, candidates, new PluginRule(topology), options);
+    }
+    const rule = new FaultlineRule(topology, indexes.incidents.alerting);
+    const candidates = indexes.incidents.candidates(facts, (u) => rule.considers(facts, u));
+    return chooseIncident(facts, candidates, rule, options);
   }
 
   /** Opens an incident, or joins (reopening first) the chosen one; keeps the index in step. */

@@ -1,6 +1,8 @@
 import type { Severity } from '../config/settings.js';
 import type { EventFacts, IncidentView } from '../correlate/correlation-types.js';
-import type { DependencyView } from '../topology/topology-index.js';
+import type { CorrelationGraph } from '../topology/topology-index.js';
+import { AlertingCounts } from './alerting-counts.js';
+import { OPEN_INCIDENT_STATUSES, type IncidentStatus } from './incident-spec.js';
 
 /** An incident the automation can still act on (open or monitoring), as kept in memory. */
 export interface IncidentState extends IncidentView {
@@ -17,6 +19,22 @@ export interface IncidentState extends IncidentView {
   rootCauses: number[];
 }
 
+/**
+ * How many incidents on one service, below one upstream service or on one host are kept as
+ * candidates: the most recently active ones. Incidents related to an event through the same
+ * service score alike but for their age (and severity), so the newest are the ones that can
+ * win; this bounds the cost of an event however many incidents are open.
+ */
+export const RECENT_PER_CAUSE = 16;
+
+/** What an incident contributes to the indexes, remembered to take back exactly that. */
+interface Indexed {
+  services: Set<number>;
+  devices: Set<number>;
+  vms: Set<number>;
+  open: boolean;
+}
+
 function add(map: Map<number, Set<number>>, key: number, id: number): void {
   const set = map.get(key);
   if (set === undefined) map.set(key, new Set([id]));
@@ -29,73 +47,152 @@ function remove(map: Map<number, Set<number>>, key: number, id: number): void {
   if (set?.size === 0) map.delete(key);
 }
 
+/** Moves `id` to the front of a short most-recent-first list. */
+function touch(map: Map<number, number[]>, key: number, id: number): void {
+  const list = map.get(key) ?? [];
+  const at = list.indexOf(id);
+  if (at >= 0) list.splice(at, 1);
+  list.unshift(id);
+  if (list.length > RECENT_PER_CAUSE) list.length = RECENT_PER_CAUSE;
+  map.set(key, list);
+}
+
+const isOpen = (status: string) => OPEN_INCIDENT_STATUSES.includes(status as IncidentStatus);
+
 /**
- * Open and monitoring incidents in memory, indexed by service, by upstream of their services,
- * by device and by VM, so that an event finds its candidates without scanning incidents.
- * `version` is the incident_version counter it mirrors.
+ * Open and monitoring incidents in memory: for each service, each upstream service and each VM
+ * host, the most recently active incidents on or below it; for each device and VM, all of its
+ * incidents. An event finds its candidates there without scanning incidents, at a cost bounded
+ * by its own neighbourhood. `version` mirrors incident_version.
  */
 export class IncidentIndex {
   readonly incidents = new Map<number, IncidentState>();
-  private readonly byService = new Map<number, Set<number>>();
-  private readonly byUpstream = new Map<number, Set<number>>();
+  /** What is alerting across the open incidents. */
+  readonly alerting: AlertingCounts;
+  private readonly recentOnService = new Map<number, number[]>();
   private readonly byDevice = new Map<number, Set<number>>();
   private readonly byVm = new Map<number, Set<number>>();
+  private readonly recentBelow = new Map<number, number[]>();
+  private readonly recentOnHost = new Map<number, number[]>();
+  private readonly indexed = new Map<number, Indexed>();
 
   constructor(
     public version: number,
-    private readonly graph: DependencyView,
-  ) {}
+    private readonly graph: CorrelationGraph,
+  ) {
+    this.alerting = new AlertingCounts(graph);
+  }
 
   get(id: number): IncidentState | undefined {
     return this.incidents.get(id);
   }
 
-  /** Adds or re-indexes an incident after its services, devices or VMs changed. */
+  /** Adds an incident, or indexes what it gained (services only grow while it is active). */
   put(state: IncidentState): void {
-    this.drop(state.id);
-    this.incidents.set(state.id, state);
-    for (const service of state.services) {
-      add(this.byService, service, state.id);
-      for (const upstream of this.graph.upstream(service).keys()) {
-        add(this.byUpstream, upstream, state.id);
-      }
+    let indexed = this.indexed.get(state.id);
+    if (indexed !== undefined && indexed.open !== isOpen(state.status)) {
+      this.drop(state.id);
+      indexed = undefined;
     }
-    for (const device of state.devices) add(this.byDevice, device, state.id);
-    for (const vm of state.vms) add(this.byVm, vm, state.id);
+    if (indexed === undefined) {
+      indexed = {
+        services: new Set(),
+        devices: new Set(),
+        vms: new Set(),
+        open: isOpen(state.status),
+      };
+      this.indexed.set(state.id, indexed);
+    }
+    this.incidents.set(state.id, state);
+    this.indexMembers(state, indexed);
+    this.touchRecent(state);
   }
 
-  /** Forgets an incident (it was resolved, closed or deleted). */
-  drop(id: number): void {
-    const state = this.incidents.get(id);
-    if (state === undefined) return;
+  private indexMembers(state: IncidentState, indexed: Indexed): void {
+    const id = state.id;
     for (const service of state.services) {
-      remove(this.byService, service, id);
-      for (const upstream of this.graph.upstream(service).keys()) {
-        remove(this.byUpstream, upstream, id);
-      }
+      if (indexed.services.has(service)) continue;
+      indexed.services.add(service);
+      if (indexed.open) this.alerting.addService(service, 1);
     }
-    for (const device of state.devices) remove(this.byDevice, device, id);
-    for (const vm of state.vms) remove(this.byVm, vm, id);
+    for (const device of state.devices) {
+      if (indexed.devices.has(device)) continue;
+      indexed.devices.add(device);
+      add(this.byDevice, device, id);
+    }
+    for (const vm of state.vms) {
+      if (indexed.vms.has(vm)) continue;
+      indexed.vms.add(vm);
+      add(this.byVm, vm, id);
+      if (indexed.open) this.alerting.addVm(vm, 1);
+    }
+  }
+
+  /** The incident was just active: it goes to the front of every list it belongs to. */
+  private touchRecent(state: IncidentState): void {
+    const upstreams = new Set<number>();
+    for (const service of state.services) {
+      touch(this.recentOnService, service, state.id);
+      for (const upstream of this.graph.upstream(service).keys()) upstreams.add(upstream);
+    }
+    for (const upstream of upstreams) touch(this.recentBelow, upstream, state.id);
+    const hosts = new Set<number>(state.devices);
+    for (const vm of state.vms) {
+      const host = this.graph.hostOf(vm);
+      if (host !== null) hosts.add(host);
+    }
+    for (const host of hosts) touch(this.recentOnHost, host, state.id);
+  }
+
+  /** Forgets an incident (resolved, closed, merged or deleted). */
+  drop(id: number): void {
+    const indexed = this.indexed.get(id);
+    if (indexed === undefined) return;
+    for (const service of indexed.services) {
+      if (indexed.open) this.alerting.addService(service, -1);
+    }
+    for (const device of indexed.devices) remove(this.byDevice, device, id);
+    for (const vm of indexed.vms) {
+      remove(this.byVm, vm, id);
+      if (indexed.open) this.alerting.addVm(vm, -1);
+    }
+    // The recent lists are cleaned lazily: candidates() skips ids no longer present.
+    this.indexed.delete(id);
     this.incidents.delete(id);
   }
 
   /**
-   * Incidents that could relate to the event: on its services, on services up- or downstream of
-   * them within the depth, on services sharing an upstream with them, or on its devices and VMs.
+   * Incidents that could relate to the event: on its services or its upstreams, recently
+   * active ones below its services or below an upstream that `sharedUpstream` accepts, on its
+   * devices and VMs, or recently on the hosts of its VMs.
    */
-  candidates(event: EventFacts): IncidentState[] {
+  candidates(event: EventFacts, sharedUpstream: (upstream: number) => boolean = () => true) {
     const ids = new Set<number>();
-    const collect = (set: Set<number> | undefined) => set?.forEach((id) => ids.add(id));
+    const collect = (list: Iterable<number> | undefined) => {
+      for (const id of list ?? []) ids.add(id);
+    };
     for (const service of event.services) {
-      collect(this.byService.get(service));
-      collect(this.byUpstream.get(service));
+      collect(this.recentOnService.get(service));
+      collect(this.recentBelow.get(service));
       for (const upstream of this.graph.upstream(service).keys()) {
-        collect(this.byService.get(upstream));
-        collect(this.byUpstream.get(upstream));
+        collect(this.recentOnService.get(upstream));
+        if (sharedUpstream(upstream)) collect(this.recentBelow.get(upstream));
       }
     }
-    for (const device of event.devices) collect(this.byDevice.get(device));
-    for (const vm of event.vms) collect(this.byVm.get(vm));
-    return [...ids].map((id) => this.incidents.get(id)!);
+    for (const device of event.devices) {
+      collect(this.byDevice.get(device));
+      collect(this.recentOnHost.get(device));
+    }
+    for (const vm of event.vms) {
+      collect(this.byVm.get(vm));
+      const host = this.graph.hostOf(vm);
+      if (host !== null) collect(this.recentOnHost.get(host));
+    }
+    const out: IncidentState[] = [];
+    for (const id of ids) {
+      const state = this.incidents.get(id);
+      if (state !== undefined) out.push(state);
+    }
+    return out;
   }
 }

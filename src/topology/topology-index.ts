@@ -76,6 +76,14 @@ import { NameTable, type NameMatch } from './name-table.js';
 /** Kinds of object an alert can name as its target. */
 export type NamedTargetType = 'device' | 'virtual_machine' | 'cluster' | 'technical_service';
 
+/** The graph as the Faultline rule reads it: dependencies plus where VMs run. */
+export interface CorrelationGraph extends DependencyView {
+  /** The device a VM runs on, if known. */
+  hostOf(vm: number): number | null;
+  /** How many VMs run on a device. */
+  vmCount(device: number): number;
+}
+
 function push(map: Map<number, number[]>, key: number, value: number): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [value]);
@@ -86,7 +94,7 @@ function push(map: Map<number, number[]>, key: number, value: number): void {
  * The whole topology in memory, built once per topology version: adjacency lists, host and
  * cluster maps, maintenance windows, and bounded dependency closures memoised on first use.
  */
-export class TopologyIndex implements DependencyView {
+export class TopologyIndex implements CorrelationGraph {
   readonly services = new Map<number, ServiceNode>();
   readonly devices = new Map<number, DeviceNode>();
   readonly vms = new Map<number, VmNode>();
@@ -184,6 +192,14 @@ export class TopologyIndex implements DependencyView {
   /** Finds the object an alert names; see NameTable for the matching rules. */
   findByName(type: NamedTargetType, identifier: string): NameMatch {
     return this.names.get(type)?.find(identifier) ?? { found: false, reason: 'not indexed' };
+  }
+
+  hostOf(vm: number): number | null {
+    return this.vms.get(vm)?.deviceId ?? null;
+  }
+
+  vmCount(device: number): number {
+    return this.vmsByDevice.get(device)?.length ?? 0;
   }
 
   /** True when the object exists. */

@@ -1,0 +1,295 @@
+import { eventScope, type TargetRef } from '../../src/topology/event-scope.js';
+import type { TopologyIndex } from '../../src/topology/topology-index.js';
+import { Random } from '../random.js';
+import type { GeneratedTopology } from '../topology-generator.js';
+import {
+  AlertWriter,
+  MIN,
+  S,
+  impactOf,
+  membersOf,
+  targetOf,
+  type Failure,
+  type MaintenancePlan,
+  type RootKind,
+  type Scenario,
+} from './failure-model.js';
+
+/** How the failures of a family are laid out in time and how their roots alert. */
+export interface FamilyPlan {
+  readonly name: string;
+  readonly description: string;
+  readonly waves: number;
+  readonly failuresPerWave: [number, number];
+  /** Probability that the root alerts first, last, or never (the rest). */
+  readonly rootFirst: number;
+  readonly rootLast: number;
+  /** Failures of one wave share no upstream but broad infrastructure. */
+  readonly sharedInfraOnly: boolean;
+  readonly noisePerWave: number;
+  readonly unknownPerWave: number;
+  readonly maintenancePerWave: number;
+  readonly flapShare: number;
+}
+
+const base = {
+  waves: 6,
+  failuresPerWave: [1, 1] as [number, number],
+  rootFirst: 0.7,
+  rootLast: 0.2,
+  sharedInfraOnly: false,
+  noisePerWave: 0,
+  unknownPerWave: 0,
+  maintenancePerWave: 0,
+  flapShare: 0.1,
+};
+
+export const FAMILIES: readonly FamilyPlan[] = [
+  { ...base, name: 'isolated', description: 'one failure at a time' },
+  {
+    ...base,
+    name: 'overlapping',
+    description: '3-5 unrelated failures at once',
+    failuresPerWave: [3, 5],
+  },
+  {
+    ...base,
+    name: 'shared-infra',
+    description: 'concurrent failures sharing only broad infrastructure',
+    failuresPerWave: [3, 4],
+    sharedInfraOnly: true,
+  },
+  {
+    ...base,
+    name: 'late-root',
+    description: 'the root alerts last or never',
+    failuresPerWave: [2, 3],
+    rootFirst: 0,
+    rootLast: 0.5,
+  },
+  {
+    ...base,
+    name: 'storm',
+    description: 'many failures, flapping, noise, unknown targets, maintenance',
+    failuresPerWave: [5, 7],
+    noisePerWave: 4,
+    unknownPerWave: 2,
+    maintenancePerWave: 1,
+    flapShare: 0.2,
+  },
+];
+
+const ROOT_KINDS: Array<[RootKind, number]> = [
+  ['service', 0.5],
+  ['device', 0.2],
+  ['hypervisor', 0.15],
+  ['vm', 0.1],
+  ['cluster', 0.05],
+];
+
+function rootKind(random: Random): RootKind {
+  let roll = random.next();
+  for (const [kind, weight] of ROOT_KINDS) {
+    if ((roll -= weight) < 0) return kind;
+  }
+  return 'service';
+}
+
+function pickRoot(
+  t: GeneratedTopology,
+  index: TopologyIndex,
+  random: Random,
+): [RootKind, TargetRef] {
+  const kind = rootKind(random);
+  const withServices = (ref: TargetRef) => eventScope(index, ref).services.length > 0;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    let ref: TargetRef;
+    if (kind === 'service') {
+      ref = {
+        type: 'technical_service',
+        id: random.pick(t.services.filter((s) => s.layer >= 1 && s.layer <= 3)).id,
+      };
+    } else if (kind === 'device') {
+      // Not a device of the broad infrastructure: that is a shared cause, not a failure here.
+      const [service, device] = random.pick(t.serviceDevices);
+      if (t.services[service - 1]!.layer === 0) continue;
+      ref = { type: 'device', id: device };
+    } else if (kind === 'hypervisor') {
+      ref = { type: 'device', id: random.pick(t.vms).deviceId };
+    } else if (kind === 'vm') {
+      ref = { type: 'virtual_machine', id: random.int(1, t.vms.length) };
+    } else {
+      ref = { type: 'cluster', id: random.int(1, t.clusters.length) };
+    }
+    if (withServices(ref)) return [kind, ref];
+  }
+  return ['service', { type: 'technical_service', id: t.services[t.services.length - 1]!.id }];
+}
+
+/** Upstream services of a failure's impact outside the broad infrastructure layer. */
+function specificUpstreams(
+  t: GeneratedTopology,
+  index: TopologyIndex,
+  impact: number[],
+): Set<number> {
+  const out = new Set<number>(impact);
+  for (const s of impact) {
+    for (const up of index.upstream(s).keys()) if (t.services[up - 1]!.layer > 0) out.add(up);
+  }
+  return out;
+}
+
+interface WaveContext {
+  readonly t: GeneratedTopology;
+  readonly index: TopologyIndex;
+  readonly random: Random;
+  readonly writer: AlertWriter;
+  readonly plan: FamilyPlan;
+}
+
+/** Plays one failure: root and symptom alerts with their timing; returns the failure. */
+function playFailure(
+  c: WaveContext,
+  id: string,
+  kind: RootKind,
+  root: TargetRef,
+  start: number,
+): Failure {
+  const { index, random, writer } = c;
+  const rootServices = eventScope(index, root).services;
+  const end = start + random.int(8, 25) * MIN;
+  const roll = random.next();
+  if (roll < c.plan.rootFirst + c.plan.rootLast) {
+    const at =
+      roll < c.plan.rootFirst ? start + random.int(0, 20) * S : start + random.int(150, 240) * S;
+    writer.alert(id, 'root', targetOf(c.t, root), at, end, 'critical');
+  }
+  const symptoms = impactOf(index, root, 3).filter((s) => !rootServices.includes(s));
+  if (kind === 'hypervisor') {
+    for (const vm of index.vmsByDevice.get(root.id) ?? []) {
+      if (random.chance(0.6)) {
+        const at = start + random.int(10, 120) * S;
+        writer.alert(
+          id,
+          'symptom',
+          targetOf(c.t, { type: 'virtual_machine', id: vm }),
+          at,
+          end + random.int(5, 60) * S,
+          'high',
+        );
+      }
+    }
+  }
+  const share = 0.3 + random.next() * 0.6;
+  for (const service of random.sample(symptoms, Math.max(1, Math.round(symptoms.length * share)))) {
+    const members = membersOf(index, service);
+    const target: TargetRef =
+      members.length > 0 && random.chance(0.4)
+        ? random.pick(members)
+        : { type: 'technical_service', id: service };
+    const at = start + random.int(10, 180) * S;
+    const severity = random.chance(0.5) ? 'high' : 'medium';
+    writer.alert(
+      id,
+      'symptom',
+      targetOf(c.t, target),
+      at,
+      end + random.int(5, 60) * S,
+      severity,
+      random.chance(c.plan.flapShare),
+    );
+  }
+  return { id, kind, root, rootServices, start, end };
+}
+
+/** Picks roots for a wave whose impacts are disjoint (and, if asked, share only infra). */
+function waveRoots(c: WaveContext, count: number): Array<[RootKind, TargetRef]> {
+  const roots: Array<[RootKind, TargetRef]> = [];
+  const taken = new Set<number>();
+  for (let attempt = 0; attempt < 200 && roots.length < count; attempt++) {
+    const [kind, ref] = pickRoot(c.t, c.index, c.random);
+    const impact = impactOf(c.index, ref, 3);
+    const footprint = c.plan.sharedInfraOnly
+      ? specificUpstreams(c.t, c.index, impact)
+      : new Set(impact);
+    if ([...footprint].some((s) => taken.has(s))) continue;
+    footprint.forEach((s) => taken.add(s));
+    roots.push([kind, ref]);
+  }
+  return roots;
+}
+
+function playExtras(
+  c: WaveContext,
+  wave: number,
+  start: number,
+  failures: Failure[],
+  maintenance: MaintenancePlan[],
+) {
+  const { random, writer, t } = c;
+  for (let n = 0; n < c.plan.noisePerWave; n++) {
+    const service = random.pick(t.services);
+    const ref: TargetRef = { type: 'technical_service', id: service.id };
+    const id = `w${wave}-noise${n}`;
+    const at = start + random.int(0, 20) * MIN;
+    writer.alert(id, 'noise', targetOf(t, ref), at, at + random.int(2, 10) * MIN, 'medium');
+    failures.push({ id, kind: 'noise', root: ref, rootServices: [service.id], start: at, end: at });
+  }
+  for (let n = 0; n < c.plan.unknownPerWave; n++) {
+    const at = start + random.int(0, 20) * MIN;
+    writer.alert(
+      `w${wave}-unknown${n}`,
+      'unknown',
+      { type: 'device', name: `ghost-${wave}-${n}.example.com` },
+      at,
+      at + 5 * MIN,
+      'high',
+    );
+  }
+  for (let n = 0; n < c.plan.maintenancePerWave; n++) {
+    const device = random.pick(t.serviceDevices)[1];
+    const at = start + random.int(0, 10) * MIN;
+    maintenance.push({
+      targetType: 'device',
+      targetId: device,
+      start: at - MIN,
+      end: at + 20 * MIN,
+    });
+    writer.alert(
+      `w${wave}-maint${n}`,
+      'maintenance',
+      targetOf(t, { type: 'device', id: device }),
+      at,
+      at + 10 * MIN,
+      'critical',
+    );
+  }
+}
+
+/** A labelled alert stream of one family on one topology, reproducible from its seed. */
+export function generateScenario(
+  t: GeneratedTopology,
+  index: TopologyIndex,
+  plan: FamilyPlan,
+  seed: number,
+  startTime: number,
+): Scenario {
+  const random = new Random(seed * 1009 + plan.name.length);
+  const writer = new AlertWriter(random);
+  const c: WaveContext = { t, index, random, writer, plan };
+  const failures: Failure[] = [];
+  const maintenance: MaintenancePlan[] = [];
+
+  for (let wave = 0; wave < plan.waves; wave++) {
+    // Waves are 90 minutes apart: past every failure, its clearing and the reopen window.
+    const waveStart = startTime + wave * 90 * MIN;
+    const count = random.int(plan.failuresPerWave[0], plan.failuresPerWave[1]);
+    waveRoots(c, count).forEach(([kind, ref], n) => {
+      const start = waveStart + random.int(0, 4) * MIN;
+      failures.push(playFailure(c, `w${wave}-f${n}`, kind, ref, start));
+    });
+    playExtras(c, wave, waveStart, failures, maintenance);
+  }
+  const alerts = writer.alerts.sort((a, b) => a.at - b.at || a.dedupId.localeCompare(b.dedupId));
+  return { family: plan.name, seed, failures, alerts, maintenance };
+}

@@ -1,0 +1,52 @@
+import type { FieldErrors } from '../app-error.js';
+import type { Clock } from '../clock.js';
+import { SEVERITIES, type Severity } from '../config/settings.js';
+
+/** Longest stored message; a longer one is shortened with an ellipsis (kept whole in raw). */
+export const MESSAGE_LIMIT = 255;
+export const DEDUP_LIMIT = 128;
+/** How far in the future an alert's timestamp may lie: clock skew between machines. */
+export const FUTURE_SKEW_MS = 5 * 60_000;
+
+/** Severity spellings of monitoring tools, mapped to Faultline's scale. */
+const SEVERITY_ALIASES: Readonly<Record<string, Severity>> = {
+  warning: 'medium',
+  warn: 'medium',
+  info: 'low',
+  informational: 'low',
+  error: 'high',
+};
+
+export function toSeverity(value: string): Severity | null {
+  const lower = value.trim().toLowerCase();
+  if ((SEVERITIES as readonly string[]).includes(lower)) return lower as Severity;
+  return SEVERITY_ALIASES[lower] ?? null;
+}
+
+export function shortenMessage(message: string): string {
+  return message.length > MESSAGE_LIMIT ? `${message.slice(0, MESSAGE_LIMIT - 1)}…` : message;
+}
+
+/**
+ * The alert's own time as ISO 8601, or an error message: unparseable, or more than five
+ * minutes in the future. Absent → null (the receipt time is used).
+ */
+export function checkTimestamp(
+  value: string | undefined,
+  clock: Clock,
+): { time: string | null } | { error: string } {
+  if (value === undefined) return { time: null };
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) return { error: 'Enter a valid ISO 8601 timestamp.' };
+  if (ms - clock.now().getTime() > FUTURE_SKEW_MS) {
+    return { error: 'Timestamp is more than 5 minutes in the future.' };
+  }
+  return { time: new Date(ms).toISOString() };
+}
+
+export function checkDedupId(dedupId: string, errors: FieldErrors, field = 'dedup_id'): void {
+  if (dedupId.trim() === '') errors[field] = ['This field may not be blank.'];
+  else if (dedupId.length > DEDUP_LIMIT) {
+    errors[field] = [`Ensure this field has no more than ${DEDUP_LIMIT} characters.`];
+  }
+}
