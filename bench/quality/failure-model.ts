@@ -1,6 +1,6 @@
 import { eventScope, type TargetRef } from '../../src/topology/event-scope.js';
 import type { TopologyIndex } from '../../src/topology/topology-index.js';
-import { Random } from '../random.js';
+import type { Random } from '../random.js';
 import type { GeneratedTopology } from '../topology-generator.js';
 
 export type RootKind = 'service' | 'device' | 'hypervisor' | 'vm' | 'cluster';

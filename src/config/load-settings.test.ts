@@ -47,6 +47,7 @@ const READ: Record<string, (s: Settings) => unknown> = {
   BUSINESS_APP_INCIDENT_NOTIFICATIONS_ENABLED: (s) => s.automation.notificationsEnabled,
   BUSINESS_APP_NOTIFICATION_WEBHOOKS: (s) => s.automation.notificationWebhooks,
   BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY: (s) => s.automation.requireMinimumSeverity,
+  BUSINESS_APP_CORRELATION_MODE: (s) => s.automation.correlationMode,
 };
 
 function read(key: string, settings: Settings): unknown {
@@ -70,6 +71,7 @@ const DEFAULTS: Array<[key: string, value: unknown]> = [
   ['BUSINESS_APP_INCIDENT_NOTIFICATIONS_ENABLED', false],
   ['BUSINESS_APP_NOTIFICATION_WEBHOOKS', []],
   ['BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY', 'low'],
+  ['BUSINESS_APP_CORRELATION_MODE', 'faultline'],
 ];
 
 describe('setting defaults', () => {
@@ -149,6 +151,8 @@ const VALID: Array<[key: string, env: string, file: unknown, value: unknown]> = 
   ['BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY', 'medium', 'medium', 'medium'],
   ['BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY', 'HIGH', 'High', 'high'],
   ['BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY', 'critical', 'critical', 'critical'],
+  ['BUSINESS_APP_CORRELATION_MODE', 'plugin', 'plugin', 'plugin'],
+  ['BUSINESS_APP_CORRELATION_MODE', 'Faultline', 'faultline', 'faultline'],
   ['BUSINESS_APP_NOTIFICATION_WEBHOOKS', '[]', [], []],
   [
     'BUSINESS_APP_NOTIFICATION_WEBHOOKS',
@@ -270,6 +274,7 @@ const INVALID: Array<[key: string, value: string, allowed: string]> = [
   ['BASE_URL', '/faultline', URL_ALLOWED],
   ['BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY', 'urgent', SEVERITY],
   ['BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY', 'info', SEVERITY],
+  ['BUSINESS_APP_CORRELATION_MODE', 'magic', 'must be one of faultline, plugin'],
   ['BUSINESS_APP_NOTIFICATION_WEBHOOKS', 'https://hooks.example.com', WEBHOOKS],
   ['BUSINESS_APP_NOTIFICATION_WEBHOOKS', '["https://a.example.com",', WEBHOOKS],
   ['BUSINESS_APP_NOTIFICATION_WEBHOOKS', '{"url":"https://a.example.com"}', WEBHOOKS],

@@ -63,7 +63,7 @@ export class Correlator {
       return this.skipped(reason, c.now);
     }
 
-    const { indexes, settings } = this.deps;
+    const { settings } = this.deps;
     const scope = c.scope!;
     const facts: EventFacts = {
       services: scope.services,
