@@ -34,7 +34,7 @@ function randomTarget(t: GeneratedTopology, random: Random): TargetRef {
 
 function facts(index: TopologyIndex, target: TargetRef, time: number): EventFacts {
   const scope = eventScope(index, target);
-  return { ...scope, criticality: 'high', time };
+  return { ...scope, group: null, criticality: 'high', time };
 }
 
 function openIncidents(index: TopologyIndex, t: GeneratedTopology, count: number, random: Random) {
@@ -46,6 +46,8 @@ function openIncidents(index: TopologyIndex, t: GeneratedTopology, count: number
       status: 'new',
       severity: 'critical',
       services: new Set(scope.services),
+      context: new Set(scope.context),
+      groups: [],
       devices: new Set(scope.devices),
       vms: new Set(scope.vms),
       lastEventAt: T0 - random.int(0, 30) * 60_000,

@@ -12,7 +12,9 @@ import { EventProcessor } from './events/event-processor.js';
 import { EventService } from './events/event-service.js';
 import { eventSourceSpec, eventSpec } from './events/event-specs.js';
 import { AutomationIndexes } from './incidents/automation-indexes.js';
-import { IncidentStore } from './incidents/incident-store.js';
+import { IncidentStore, type RootCauseRanker } from './incidents/incident-store.js';
+import { rootCauses } from './incidents/root-cause.js';
+import { rankRootCauses } from './correlate/hypothesis.js';
 import { incidentSpec } from './incidents/incident-spec.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { openDatabase, type Database } from './store/database.js';
@@ -78,10 +80,15 @@ export interface Faultline {
 /** The event pipeline over the automation's indexes and incident store. */
 function assembleAutomation(database: Database, settings: Settings, clock: Clock, logger: Logger) {
   const automation = settings.automation;
-  const incidentStore: IncidentStore = new IncidentStore(
-    clock,
-    (): DependencyView => indexes.topology,
-  );
+  const graph = (): DependencyView => indexes.topology;
+  const ranker: RootCauseRanker =
+    automation.correlationMode === 'plugin'
+      ? (services) => {
+          const roots = rootCauses(services, graph());
+          return { roots, titled: roots.length };
+        }
+      : (services, groups) => rankRootCauses(services, graph(), groups);
+  const incidentStore: IncidentStore = new IncidentStore(clock, graph, ranker);
   const indexes: AutomationIndexes = new AutomationIndexes(
     automation.maxDependencyDepth,
     incidentStore,

@@ -104,16 +104,23 @@ export function targetOf(t: GeneratedTopology, ref: TargetRef): AlertTarget {
   }
 }
 
-/** The services a failure of `root` takes down: its own, then dependents within `hops`. */
-export function impactOf(index: TopologyIndex, root: TargetRef, hops: number): number[] {
-  const own = eventScope(index, root).services;
-  const out = new Set(own);
-  for (const service of own) {
+/** Hops between a failure and the services it reaches: its own at 0, dependents below. */
+export function impactDistances(index: TopologyIndex, root: TargetRef): Map<number, number> {
+  const own = eventScope(index, root);
+  const out = new Map<number, number>();
+  for (const service of own.services) {
+    if (own.context.includes(service)) continue;
+    out.set(service, 0);
     for (const [dependent, distance] of index.downstream(service)) {
-      if (distance <= hops) out.add(dependent);
+      if ((out.get(dependent) ?? Infinity) > distance) out.set(dependent, distance);
     }
   }
-  return [...out];
+  return out;
+}
+
+/** The services a failure of `root` can take down (within the dependency depth). */
+export function impactOf(index: TopologyIndex, root: TargetRef): number[] {
+  return [...impactDistances(index, root).keys()];
 }
 
 /** A service's members an alert could come from: its devices and VMs. */

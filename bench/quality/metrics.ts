@@ -63,8 +63,8 @@ export function scoreScenario(
   let maintenanceLeaks = 0;
   for (const alert of scenario.alerts) {
     if (alert.kind === 'maintenance') {
-      if (alert.status === 'triggered' && observed.get(alert.dedupId)?.status !== 'suppressed')
-        maintenanceLeaks++;
+      const leaked = observed.get(alert.dedupId)?.incidentId != null;
+      if (alert.status === 'triggered' && leaked) maintenanceLeaks++;
       continue;
     }
     if (alert.kind === 'unknown') continue;

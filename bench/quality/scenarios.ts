@@ -6,6 +6,7 @@ import {
   AlertWriter,
   MIN,
   S,
+  impactDistances,
   impactOf,
   membersOf,
   targetOf,
@@ -164,7 +165,7 @@ function playFailure(
       roll < c.plan.rootFirst ? start + random.int(0, 20) * S : start + random.int(150, 240) * S;
     writer.alert(id, 'root', targetOf(c.t, root), at, end, 'critical');
   }
-  const symptoms = impactOf(index, root, 3).filter((s) => !rootServices.includes(s));
+  const distances = impactDistances(index, root);
   if (kind === 'hypervisor') {
     for (const vm of index.vmsByDevice.get(root.id) ?? []) {
       if (random.chance(0.6)) {
@@ -180,8 +181,12 @@ function playFailure(
       }
     }
   }
-  const share = 0.3 + random.next() * 0.6;
-  for (const service of random.sample(symptoms, Math.max(1, Math.round(symptoms.length * share)))) {
+  // Direct dependents alert most; each hop further halves the chance.
+  const strength = 0.6 + random.next() * 0.4;
+  const symptoms = [...distances].filter(
+    ([, d]) => d > 0 && random.chance(strength * 0.5 ** (d - 1)),
+  );
+  for (const [service] of symptoms) {
     const members = membersOf(index, service);
     const target: TargetRef =
       members.length > 0 && random.chance(0.4)
@@ -208,7 +213,7 @@ function waveRoots(c: WaveContext, count: number): Array<[RootKind, TargetRef]> 
   const taken = new Set<number>();
   for (let attempt = 0; attempt < 200 && roots.length < count; attempt++) {
     const [kind, ref] = pickRoot(c.t, c.index, c.random);
-    const impact = impactOf(c.index, ref, 3);
+    const impact = impactOf(c.index, ref);
     const footprint = c.plan.sharedInfraOnly
       ? specificUpstreams(c.t, c.index, impact)
       : new Set(impact);

@@ -7,6 +7,10 @@ export interface IncidentView {
   readonly status: string;
   readonly severity: Severity;
   readonly services: ReadonlySet<number>;
+  /** Those of `services` listed only through a VM's cluster (see EventScope.context). */
+  readonly context: ReadonlySet<number>;
+  /** Infrastructure groups of its events (see EventFacts.group). */
+  readonly groups: ReadonlyArray<ReadonlySet<number>>;
   readonly devices: ReadonlySet<number>;
   readonly vms: ReadonlySet<number>;
   /** Time of its latest event (ms since the epoch). */
@@ -18,6 +22,10 @@ export interface IncidentView {
 /** What the rules know of the event being decided. */
 export interface EventFacts {
   readonly services: readonly number[];
+  /** Those of `services` reached only through a VM's cluster. */
+  readonly context: readonly number[];
+  /** The services of a failing device, VM or cluster hosting several: an infrastructure group. */
+  readonly group: readonly number[] | null;
   readonly devices: readonly number[];
   readonly vms: readonly number[];
   readonly criticality: Severity;

@@ -1,21 +1,15 @@
 import type { CorrelationGraph } from '../topology/topology-index.js';
 import type { EventFacts, IncidentView } from './correlation-types.js';
 import type { AlertingEvidence } from './evidence.js';
+import {
+  FULL_CAUSE_SHARE,
+  extendEvidence,
+  gatherEvidence,
+  rankHypotheses,
+  type Evidence,
+} from './hypothesis.js';
 import type { CorrelationRule, DependencyRelation } from './scoring.js';
 import { DEPENDENCY_STRENGTH } from './weights.js';
-
-/**
- * Share of a cause's direct dependents whose branch must alert for it to count fully as a
- * common cause; below it, the shared cause counts in proportion.
- */
-export const FULL_CAUSE_SHARE = 0.25;
-
-/** A possible common cause of an event and an incident, and how plausible it is. */
-interface Cause {
-  readonly name: string;
-  /** Alerting share of what depends on it, counting the event's own services. */
-  readonly share: number;
-}
 
 /** Shared upstreams below this specificity cannot bring a candidate near any threshold. */
 const CANDIDATE_SPECIFICITY = 0.2;
@@ -25,124 +19,111 @@ const CANDIDATE_CAUSES = 4;
 const specificityOf = (share: number) => Math.min(1, share / FULL_CAUSE_SHARE);
 
 /**
- * Faultline's rule. Like the plugin's, a shared service counts 1.0 and a dependency either way
- * 0.8; but a shared upstream (or a shared VM host) that is not itself alerting counts 0.5 only
- * when at least a quarter of what depends on it is alerting, and in proportion below that. A
- * core network that everything depends on thus ties nothing together, while a database half of
- * whose dependents alert explains them together.
+ * Faultline's rule: an event relates to an incident through a root-cause hypothesis, a service
+ * that explains every alerting service of both (each is it, or depends on it within the depth).
+ * An alerting explainer counts as a dependency (0.8); a silent one as a common upstream (0.5)
+ * in proportion to how many of its branches alert, fully from half of them. A core network
+ * that everything depends on thus ties nothing together, while a database half of whose
+ * dependents alert explains them together, even if it never alerts itself.
  */
 export class FaultlineRule implements CorrelationRule {
   readonly name = 'faultline';
-  private readonly causes = new WeakMap<EventFacts, Map<number, Cause>>();
+  private readonly evidence = new WeakMap<IncidentView, { size: number; evidence: Evidence }>();
   private readonly chosenCauses = new WeakMap<EventFacts, Set<number>>();
+  private readonly shares = new WeakMap<EventFacts, Map<number, number>>();
 
   constructor(
     private readonly graph: CorrelationGraph,
-    private readonly evidence: AlertingEvidence,
+    private readonly alerting: AlertingEvidence,
   ) {}
 
-  /**
-   * Upstreams of the event's services, each with the share of its direct dependents whose
-   * branch alerts (the dependent, or something below it), counting the event as alerting.
-   * A failing service makes most of its branches alert; a core network that everything uses
-   * has only a few alerting branches, whatever the size of the storm below one of them.
-   */
-  upstreamCauses(event: EventFacts): Map<number, Cause> {
-    let causes = this.causes.get(event);
-    if (causes !== undefined) return causes;
-    const path = new Set<number>(event.services);
-    for (const service of event.services) {
-      for (const upstream of this.graph.upstream(service).keys()) path.add(upstream);
-    }
-    // Branches the event itself makes alerting: a dependent on its path, not yet alerting.
-    const fresh = new Map<number, number>();
-    for (const node of path) {
-      if (this.evidence.alertingAtOrBelow(node) > 0) continue;
-      for (const edge of this.graph.service(node)?.upstream ?? []) {
-        if (path.has(edge.service)) fresh.set(edge.service, (fresh.get(edge.service) ?? 0) + 1);
-      }
-    }
-    causes = new Map();
-    for (const node of path) {
-      if (event.services.includes(node)) continue;
-      const branches = this.graph.service(node)?.downstream.length ?? 0;
-      const alerting = this.evidence.alertingBranchesOf(node) + (fresh.get(node) ?? 0);
-      const name = this.graph.service(node)?.name ?? `#${node}`;
-      causes.set(node, { name, share: branches === 0 ? 0 : alerting / branches });
-    }
-    this.causes.set(event, causes);
-    return causes;
+  /** The incident's evidence (its alerting services), recomputed when its services changed. */
+  evidenceOf(incident: IncidentView): Evidence {
+    const size = incident.services.size - incident.context.size + incident.groups.length * 1e6;
+    const cached = this.evidence.get(incident);
+    if (cached !== undefined && cached.size === size) return cached.evidence;
+    const evidence = gatherEvidence(alertingServices(incident), this.graph, incident.groups);
+    this.evidence.set(incident, { size, evidence });
+    return evidence;
   }
 
-  /**
-   * Whether incidents sharing `upstream` with the event are worth scoring: it is one of the
-   * event's few most specific upstreams, and specific enough to matter.
-   */
-  considers(event: EventFacts, upstream: number): boolean {
-    let chosen = this.chosenCauses.get(event);
-    if (chosen === undefined) {
-      const ranked = [...this.upstreamCauses(event)]
-        .filter(([, cause]) => specificityOf(cause.share) >= CANDIDATE_SPECIFICITY)
-        .sort((a, b) => b[1].share - a[1].share || a[0] - b[0]);
-      chosen = new Set(ranked.slice(0, CANDIDATE_CAUSES).map(([id]) => id));
-      this.chosenCauses.set(event, chosen);
-    }
-    return chosen.has(upstream);
+  /** Only services the event shows failing count: not those listed through a VM's cluster. */
+  overlaps(event: EventFacts, incident: IncidentView): boolean {
+    return this.sharedService(event, incident) !== null;
   }
 
-  /** Share of alerting VMs on a host, counting the event's VMs. */
-  private hostShare(host: number, event: EventFacts): number {
-    const total = this.graph.vmCount(host);
-    if (total === 0) return 0;
-    const fresh = event.vms.filter(
-      (vm) => this.graph.hostOf(vm) === host && !this.evidence.isVmAlerting(vm),
-    ).length;
-    return (this.evidence.alertingVmsOn(host) + fresh) / total;
+  private sharedService(event: EventFacts, incident: IncidentView): number | null {
+    for (const e of eventAlerting(event)) {
+      if (incident.services.has(e) && !incident.context.has(e)) return e;
+    }
+    return null;
   }
 
   relation(event: EventFacts, incident: IncidentView): DependencyRelation {
-    const name = (id: number) => this.graph.service(id)?.name ?? `#${id}`;
-    for (const e of event.services) {
-      if (incident.services.has(e)) {
-        const relation = `same service ${name(e)}`;
-        return { strength: DEPENDENCY_STRENGTH.sameService, relation, specificity: 1 };
-      }
+    const shared = this.sharedService(event, incident);
+    if (shared !== null) {
+      const relation = `same service ${this.graph.service(shared)?.name ?? `#${shared}`}`;
+      return { strength: DEPENDENCY_STRENGTH.sameService, relation, specificity: 1 };
     }
-    for (const e of event.services) {
-      const up = this.graph.upstream(e);
-      const down = this.graph.downstream(e);
-      for (const i of incident.services) {
-        if (up.has(i)) return direct(`${name(e)} depends on ${name(i)}`);
-        if (down.has(i)) return direct(`${name(i)} depends on ${name(e)}`);
-      }
-    }
-    return this.sharedCause(event, incident);
+    const byCause = this.hypothesisRelation(event, incident);
+    const byHost = this.hostRelation(event, incident);
+    return byHost !== null && byHost.strength > byCause.strength ? byHost : byCause;
   }
 
-  /** The most plausible cause the event and the incident share: an upstream or a VM host. */
-  private sharedCause(event: EventFacts, incident: IncidentView): DependencyRelation {
-    let best: Cause | null = null;
-    const causes = this.upstreamCauses(event);
-    for (const i of incident.services) {
-      for (const upstream of this.graph.upstream(i).keys()) {
-        const cause = causes.get(upstream);
-        if (cause !== undefined && (best === null || cause.share > best.share)) best = cause;
-      }
+  private hypothesisRelation(event: EventFacts, incident: IncidentView): DependencyRelation {
+    const group = event.group === null ? null : new Set(event.group);
+    const evidence = extendEvidence(
+      this.evidenceOf(incident),
+      eventAlerting(event),
+      this.graph,
+      group,
+    );
+    const best = rankHypotheses(evidence, this.graph)[0];
+    if (best === undefined) {
+      return { strength: 0, relation: 'no common cause within the depth', specificity: 0 };
     }
+    const root = this.graph.service(best.root)?.name ?? `#${best.root}`;
+    if (best.group !== undefined) {
+      const relation = `explained by failing infrastructure hosting ${root} and others`;
+      return { strength: DEPENDENCY_STRENGTH.dependent, relation, specificity: 1 };
+    }
+    if (best.alerting) {
+      // Named as the plugin does: "<dependent> depends on <root>".
+      const fromEvent = eventAlerting(event).includes(best.root);
+      const side = fromEvent ? alertingServices(incident) : eventAlerting(event);
+      const below = this.graph.downstream(best.root);
+      const dependent = side.find((s) => below.has(s)) ?? side[0] ?? best.root;
+      const name = this.graph.service(dependent)?.name ?? `#${dependent}`;
+      const relation = `${name} depends on ${root}`;
+      return { strength: DEPENDENCY_STRENGTH.dependent, relation, specificity: 1 };
+    }
+    const share = Math.max(best.share, this.globalShares(event).get(best.root) ?? 0);
+    const specificity = specificityOf(share);
+    const branches = this.graph.service(best.root)?.downstream.length ?? 0;
+    const lit = Math.round(share * branches);
+    return {
+      strength: DEPENDENCY_STRENGTH.commonUpstream * specificity,
+      relation: `both depend on ${root}, ${lit} of whose ${branches} direct dependents alert`,
+      specificity,
+    };
+  }
+
+  /** VMs of the event running on a host where the incident has VMs (or is the host). */
+  private hostRelation(event: EventFacts, incident: IncidentView): DependencyRelation | null {
+    let best: DependencyRelation | null = null;
     for (const vm of event.vms) {
       const host = this.graph.hostOf(vm);
       if (host === null || !this.hostsShared(host, incident)) continue;
-      const share = this.hostShare(host, event);
-      if (best === null || share > best.share) best = { name: `host #${host}`, share };
+      const specificity = specificityOf(this.hostShare(host, event));
+      if (best === null || specificity > (best.specificity ?? 0)) {
+        best = {
+          strength: DEPENDENCY_STRENGTH.commonUpstream * specificity,
+          relation: `VMs on the same host #${host}`,
+          specificity,
+        };
+      }
     }
-    if (best === null) return { strength: 0, relation: 'no dependency relation', specificity: 0 };
-    const specificity = specificityOf(best.share);
-    const percent = Math.round(best.share * 100);
-    return {
-      strength: DEPENDENCY_STRENGTH.commonUpstream * specificity,
-      relation: `both depend on ${best.name}, ${percent}% of whose dependents' branches alert`,
-      specificity,
-    };
+    return best;
   }
 
   private hostsShared(host: number, incident: IncidentView): boolean {
@@ -150,8 +131,72 @@ export class FaultlineRule implements CorrelationRule {
     for (const vm of incident.vms) if (this.graph.hostOf(vm) === host) return true;
     return false;
   }
+
+  /** Share of alerting VMs on a host, counting the event's VMs. */
+  private hostShare(host: number, event: EventFacts): number {
+    const total = this.graph.vmCount(host);
+    if (total === 0) return 0;
+    const fresh = event.vms.filter(
+      (vm) => this.graph.hostOf(vm) === host && !this.alerting.isVmAlerting(vm),
+    ).length;
+    return (this.alerting.alertingVmsOn(host) + fresh) / total;
+  }
+
+  /**
+   * Whether incidents sharing `upstream` with the event are worth scoring: one of the event's
+   * few upstreams with the most alerting branches over all open incidents (an upper bound of
+   * what any one incident can show), and enough of them.
+   */
+  considers(event: EventFacts, upstream: number): boolean {
+    let chosen = this.chosenCauses.get(event);
+    if (chosen === undefined) {
+      const shares = this.globalShares(event);
+      const ranked = [...shares]
+        .filter(([, share]) => specificityOf(share) >= CANDIDATE_SPECIFICITY)
+        .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+      chosen = new Set(ranked.slice(0, CANDIDATE_CAUSES).map(([id]) => id));
+      this.chosenCauses.set(event, chosen);
+    }
+    return chosen.has(upstream);
+  }
+
+  /**
+   * Share of a silent cause's direct dependents that alert over all open incidents, whichever
+   * incident holds them: evidence split across incidents still counts.
+   */
+  globalShare(cause: number): number {
+    const dependents = this.graph.service(cause)?.downstream.length ?? 0;
+    return dependents === 0 ? 0 : this.alerting.alertingDependentsOf(cause) / dependents;
+  }
+
+  /** Dependent shares of the event's upstreams over all open incidents plus the event. */
+  private globalShares(event: EventFacts): Map<number, number> {
+    const cached = this.shares.get(event);
+    if (cached !== undefined) return cached;
+    const alerting = eventAlerting(event);
+    const fresh = alerting.filter((s) => !this.alerting.isAlerting(s));
+    const shares = new Map<number, number>();
+    for (const service of alerting) {
+      for (const upstream of this.graph.upstream(service).keys()) {
+        if (shares.has(upstream) || alerting.includes(upstream)) continue;
+        const dependents = this.graph.service(upstream)?.downstream ?? [];
+        const mine = dependents.filter((edge) => fresh.includes(edge.service)).length;
+        const count = this.alerting.alertingDependentsOf(upstream) + mine;
+        shares.set(upstream, dependents.length === 0 ? 0 : count / dependents.length);
+      }
+    }
+    this.shares.set(event, shares);
+    return shares;
+  }
 }
 
-function direct(relation: string): DependencyRelation {
-  return { strength: DEPENDENCY_STRENGTH.dependent, relation, specificity: 1 };
+/** The event's services that it shows failing (not those reached through a VM's cluster). */
+function eventAlerting(event: EventFacts): readonly number[] {
+  return event.context.length === 0
+    ? event.services
+    : event.services.filter((s) => !event.context.includes(s));
+}
+
+function alertingServices(incident: IncidentView): number[] {
+  return [...incident.services].filter((s) => !incident.context.has(s));
 }

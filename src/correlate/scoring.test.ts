@@ -44,7 +44,8 @@ function graph(depth = 5): TopologyIndex {
 }
 
 function event(services: number[], extra: Partial<EventFacts> = {}): EventFacts {
-  return { services, devices: [], vms: [], criticality: 'high', time: T0, ...extra };
+  const base = { services, context: [], group: null, devices: [], vms: [] };
+  return { ...base, criticality: 'high', time: T0, ...extra };
 }
 
 function incident(services: number[], extra: Partial<IncidentView> = {}): IncidentView {
@@ -53,6 +54,8 @@ function incident(services: number[], extra: Partial<IncidentView> = {}): Incide
     status: 'new',
     severity: 'critical' as Severity,
     services: new Set(services),
+    context: new Set<number>(),
+    groups: [],
     devices: new Set<number>(),
     vms: new Set<number>(),
     lastEventAt: T0,

@@ -24,6 +24,8 @@ export interface DependencyRelation {
 /** The dependency term of a correlation rule: how one event relates to one incident. */
 export interface CorrelationRule {
   readonly name: 'plugin' | 'faultline';
+  /** Whether the event affects a service the incident lists (the service-overlap term). */
+  overlaps(event: EventFacts, incident: IncidentView): boolean;
   relation(event: EventFacts, incident: IncidentView): DependencyRelation;
 }
 
@@ -32,6 +34,10 @@ export class PluginRule implements CorrelationRule {
   readonly name = 'plugin';
 
   constructor(private readonly graph: DependencyView) {}
+
+  overlaps(event: EventFacts, incident: IncidentView): boolean {
+    return serviceOverlap(event, incident) === 1;
+  }
 
   relation(event: EventFacts, incident: IncidentView): DependencyRelation {
     return dependencyStrength(event, incident, this.graph);
@@ -139,7 +145,7 @@ export function scoreIncident(
   rule: CorrelationRule,
   settings: CorrelationSettings,
 ): ScoredCandidate {
-  const overlap = WEIGHTS.serviceOverlap * serviceOverlap(event, incident);
+  const overlap = rule.overlaps(event, incident) ? WEIGHTS.serviceOverlap : 0;
   const { strength, relation, specificity } = rule.relation(event, incident);
   const dependency = WEIGHTS.dependency * strength;
   const infrastructure = WEIGHTS.infrastructure * infrastructureShare(event, incident);

@@ -2,7 +2,10 @@ import { SEVERITIES } from '../config/settings.js';
 import { chooseIncident, type Choice } from '../correlate/decide.js';
 import type { EventFacts } from '../correlate/correlation-types.js';
 import { FaultlineRule } from '../correlate/faultline-rule.js';
+import { explainedTogether } from '../correlate/merge-rule.js';
 import { PluginRule } from '../correlate/scoring.js';
+import { mergeIncidents } from '../incidents/incident-merge.js';
+import { OPEN_INCIDENT_STATUSES } from '../incidents/incident-spec.js';
 import { RECORDED_CANDIDATES } from '../correlate/weights.js';
 import type { IncidentState } from '../incidents/incident-index.js';
 import type { DecidedEvent } from '../incidents/incident-store.js';
@@ -67,12 +70,14 @@ export class Correlator {
     const scope = c.scope!;
     const facts: EventFacts = {
       services: scope.services,
+      context: scope.context,
+      group: scope.group,
       devices: scope.devices,
       vms: scope.vms,
       criticality: c.input.criticality,
       time: Date.parse(c.time),
     };
-    const choice = this.choose(facts);
+    const { choice, candidates, rule } = this.choose(facts);
     const decided: DecidedEvent = {
       id: c.eventId,
       message: c.input.message,
@@ -82,6 +87,10 @@ export class Correlator {
     };
 
     const state = await this.apply(tx, choice, decided);
+    const merged =
+      rule === null
+        ? []
+        : await this.mergeRelated(tx, state, candidates, rule, facts.time, c.eventId);
     const action = choice.chosen === null ? 'created' : choice.reopens ? 'reopened' : 'joined';
     const record: CorrelationRecord = {
       action,
@@ -94,6 +103,7 @@ export class Correlator {
       candidates: choice.ranked
         .slice(0, RECORDED_CANDIDATES)
         .map((r) => ({ incident_id: r.incident_id, score: r.score })),
+      ...(merged.length > 0 ? { merged_incidents: merged } : {}),
       decided_at: c.now,
     };
     this.log(c.eventId, record, state);
@@ -101,7 +111,7 @@ export class Correlator {
   }
 
   /** Scores the candidates of the configured rule. */
-  private choose(facts: EventFacts): Choice {
+  private choose(facts: EventFacts) {
     const { indexes, settings } = this.deps;
     const topology = indexes.topology;
     const options = {
@@ -110,11 +120,37 @@ export class Correlator {
     };
     if (settings.correlationMode === 'plugin') {
       const candidates = indexes.incidents.candidates(facts);
-      return chooseIncident(facts, candidates, new PluginRule(topology), options);
+      const choice = chooseIncident(facts, candidates, new PluginRule(topology), options);
+      return { choice, candidates, rule: null };
     }
     const rule = new FaultlineRule(topology, indexes.incidents.alerting);
     const candidates = indexes.incidents.candidates(facts, (u) => rule.considers(facts, u));
-    return chooseIncident(facts, candidates, rule, options);
+    return { choice: chooseIncident(facts, candidates, rule, options), candidates, rule };
+  }
+
+  /** Merges into `state` the other open candidates that the new evidence explains with it. */
+  private async mergeRelated(
+    tx: Db,
+    state: IncidentState,
+    candidates: readonly IncidentState[],
+    rule: FaultlineRule,
+    time: number,
+    eventId: number,
+  ): Promise<number[]> {
+    const { indexes, incidents, settings } = this.deps;
+    const merged: number[] = [];
+    for (const other of candidates) {
+      if (other.id === state.id || !OPEN_INCIDENT_STATUSES.includes(other.status as 'new'))
+        continue;
+      const window = settings.correlationWindowMinutes;
+      if (!explainedTogether(rule, indexes.topology, state, other, time, window)) continue;
+      await mergeIncidents(tx, incidents, state, other, eventId);
+      indexes.incidents.drop(other.id);
+      indexes.incidents.put(state);
+      merged.push(other.id);
+    }
+    if (merged.length > 0) indexes.markIncidentsChanged();
+    return merged;
   }
 
   /** Opens an incident, or joins (reopening first) the chosen one; keeps the index in step. */

@@ -38,6 +38,8 @@ export interface CorrelationRecord {
   readonly threshold: number;
   /** The best candidates considered, best first. */
   readonly candidates: ReadonlyArray<{ incident_id: number; score: number }>;
+  /** Open incidents this event showed to be the same failure, merged into incident_id. */
+  readonly merged_incidents?: readonly number[];
   readonly decided_at: string;
 }
 

@@ -9,6 +9,8 @@ export interface IncidentState extends IncidentView {
   status: string;
   severity: Severity;
   readonly services: Set<number>;
+  readonly context: Set<number>;
+  readonly groups: Array<Set<number>>;
   readonly devices: Set<number>;
   readonly vms: Set<number>;
   lastEventAt: number;
@@ -30,6 +32,8 @@ export const RECENT_PER_CAUSE = 16;
 /** What an incident contributes to the indexes, remembered to take back exactly that. */
 interface Indexed {
   services: Set<number>;
+  /** Services counted as alerting (not context). */
+  alerting: Set<number>;
   devices: Set<number>;
   vms: Set<number>;
   open: boolean;
@@ -97,6 +101,7 @@ export class IncidentIndex {
     if (indexed === undefined) {
       indexed = {
         services: new Set(),
+        alerting: new Set(),
         devices: new Set(),
         vms: new Set(),
         open: isOpen(state.status),
@@ -111,8 +116,9 @@ export class IncidentIndex {
   private indexMembers(state: IncidentState, indexed: Indexed): void {
     const id = state.id;
     for (const service of state.services) {
-      if (indexed.services.has(service)) continue;
       indexed.services.add(service);
+      if (state.context.has(service) || indexed.alerting.has(service)) continue;
+      indexed.alerting.add(service);
       if (indexed.open) this.alerting.addService(service, 1);
     }
     for (const device of state.devices) {
@@ -148,7 +154,7 @@ export class IncidentIndex {
   drop(id: number): void {
     const indexed = this.indexed.get(id);
     if (indexed === undefined) return;
-    for (const service of indexed.services) {
+    for (const service of indexed.alerting) {
       if (indexed.open) this.alerting.addService(service, -1);
     }
     for (const device of indexed.devices) remove(this.byDevice, device, id);

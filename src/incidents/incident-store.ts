@@ -5,7 +5,8 @@ import type { EventScope } from '../topology/event-scope.js';
 import type { DependencyView } from '../topology/topology-index.js';
 import type { IncidentState } from './incident-index.js';
 import { OPEN_INCIDENT_STATUSES } from './incident-spec.js';
-import { incidentTitle, rootCauses } from './root-cause.js';
+import type { RankedRoots } from '../correlate/hypothesis.js';
+import { incidentTitle } from './root-cause.js';
 import { AUTOMATION_ACTOR, addTimelineEntries, type NewTimelineEntry } from './timeline.js';
 
 /** The event an incident decision is about. */
@@ -27,7 +28,96 @@ const LINKS = [
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
 const ms = (iso: unknown) => (iso === null || iso === undefined ? null : Date.parse(String(iso)));
 
-async function insertLinks(tx: Db, table: string, column: string, id: number, ids: number[]) {
+function parseGroups(raw: unknown): Array<Set<number>> {
+  const value = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : raw;
+  return Array.isArray(value) ? value.map((g) => new Set<number>(g as number[])) : [];
+}
+
+const groupsJson = (groups: ReadonlyArray<ReadonlySet<number>>) =>
+  JSON.stringify(groups.map((g) => [...g]));
+
+/** Inserts the row of an automatically opened incident; returns its id. */
+async function insertIncident(
+  tx: Db,
+  args: { event: DecidedEvent; title: string; groups: Array<Set<number>>; now: string },
+): Promise<number> {
+  const { event, title, groups, now } = args;
+  const row = await tx
+    .insertInto('incidents')
+    .values({
+      title,
+      description: `Auto-generated incident from event: ${event.message}`,
+      status: 'new',
+      severity: event.criticality,
+      detected_at: event.time,
+      resolved_at: null,
+      reporter: AUTOMATION_ACTOR,
+      commander: '',
+      responders: '[]',
+      auto_created: 1,
+      infra_groups: groupsJson(groups),
+      title_auto: 1,
+      last_event_at: event.time,
+      created: now,
+      last_updated: now,
+      tags: '[]',
+      custom_fields: '{}',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** The services shown failing: all but those listed only through a VM's cluster. */
+function alertingOf(scope: { services: Iterable<number>; context: Iterable<number> }) {
+  const context = new Set(scope.context);
+  return [...scope.services].filter((s) => !context.has(s));
+}
+
+async function insertServices(
+  tx: Db,
+  id: number,
+  services: readonly number[],
+  context: readonly number[],
+): Promise<void> {
+  if (services.length === 0) return;
+  await tx
+    .insertInto('incident_services')
+    .values(
+      services.map((s) => ({
+        incident_id: id,
+        technical_service_id: s,
+        context: context.includes(s) ? 1 : 0,
+      })),
+    )
+    .execute();
+}
+
+export type { RankedRoots } from '../correlate/hypothesis.js';
+
+/** Root causes of an incident's services, best first. */
+export type RootCauseRanker = (
+  services: ReadonlySet<number>,
+  groups: ReadonlyArray<ReadonlySet<number>>,
+) => RankedRoots;
+
+async function insertRootCauses(tx: Db, id: number, roots: readonly number[]): Promise<void> {
+  if (roots.length === 0) return;
+  await tx
+    .insertInto('incident_root_causes')
+    .values(
+      roots.map((service, rank) => ({ incident_id: id, technical_service_id: service, rank })),
+    )
+    .execute();
+}
+
+export async function insertLinks(
+  tx: Db,
+  table: string,
+  column: string,
+  id: number,
+  ids: number[],
+) {
   if (ids.length === 0) return;
   await tx
     .insertInto(table)
@@ -38,8 +128,9 @@ async function insertLinks(tx: Db, table: string, column: string, id: number, id
 /** Writes of the incident automation: open, join, reopen, resolve; each with its timeline. */
 export class IncidentStore {
   constructor(
-    private readonly clock: Clock,
-    private readonly graph: () => DependencyView,
+    readonly clock: Clock,
+    readonly graph: () => DependencyView,
+    private readonly rankRoots: RootCauseRanker,
   ) {}
 
   /** Open and monitoring incidents with their services, devices and VMs. */
@@ -54,15 +145,25 @@ export class IncidentStore {
     if (states.size === 0) return [];
 
     const ids = [...states.keys()];
+    const context = await ex
+      .selectFrom('incident_services')
+      .select(['incident_id', 'technical_service_id'])
+      .where('incident_id', 'in', ids)
+      .where('context', '=', 1)
+      .execute();
+    for (const row of context) {
+      states.get(Number(row.incident_id))!.context.add(Number(row.technical_service_id));
+    }
     for (const [table, column, key] of [
       ...LINKS,
       ['incident_root_causes', 'technical_service_id', 'roots'] as const,
     ]) {
-      const links = await ex
+      let query = ex
         .selectFrom(table)
         .select(['incident_id', `${column} as other`])
-        .where('incident_id', 'in', ids)
-        .execute();
+        .where('incident_id', 'in', ids);
+      if (key === 'roots') query = query.orderBy('incident_id').orderBy('rank');
+      const links = await query.execute();
       for (const link of links) {
         const state = states.get(Number(link.incident_id))!;
         if (key === 'roots') state.rootCauses.push(Number(link.other));
@@ -78,6 +179,8 @@ export class IncidentStore {
       status: String(row.status),
       severity: row.severity as Severity,
       services: new Set(),
+      context: new Set(),
+      groups: parseGroups(row.infra_groups),
       devices: new Set(),
       vms: new Set(),
       lastEventAt: ms(row.last_event_at) ?? ms(row.created) ?? 0,
@@ -92,41 +195,19 @@ export class IncidentStore {
   /** Opens an incident for an event that joined none. */
   async open(tx: Db, event: DecidedEvent): Promise<IncidentState> {
     const now = this.clock.now().toISOString();
-    const roots = rootCauses(event.scope.services, this.graph());
-    const title = incidentTitle(roots, this.graph(), event.message);
-    const row = await tx
-      .insertInto('incidents')
-      .values({
-        title,
-        description: `Auto-generated incident from event: ${event.message}`,
-        status: 'new',
-        severity: event.criticality,
-        detected_at: event.time,
-        resolved_at: null,
-        reporter: AUTOMATION_ACTOR,
-        commander: '',
-        responders: '[]',
-        auto_created: 1,
-        title_auto: 1,
-        last_event_at: event.time,
-        created: now,
-        last_updated: now,
-        tags: '[]',
-        custom_fields: '{}',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const id = Number(row.id);
+    const groups = event.scope.group === null ? [] : [new Set(event.scope.group)];
+    const ranked = this.rankRoots(new Set(alertingOf(event.scope)), groups);
+    const roots = ranked.roots;
+    const title = incidentTitle(roots.slice(0, ranked.titled), this.graph(), event.message);
+    const id = await insertIncident(tx, { event, title, groups, now });
 
-    await insertLinks(tx, 'incident_services', 'technical_service_id', id, [
-      ...event.scope.services,
-    ]);
+    await insertServices(tx, id, event.scope.services, event.scope.context);
     await insertLinks(tx, 'incident_devices', 'device_id', id, [...event.scope.devices]);
     await insertLinks(tx, 'incident_virtual_machines', 'virtual_machine_id', id, [
       ...event.scope.vms,
     ]);
     await insertLinks(tx, 'incident_events', 'event_id', id, [event.id]);
-    await insertLinks(tx, 'incident_root_causes', 'technical_service_id', id, roots);
+    await insertRootCauses(tx, id, roots);
     await addTimelineEntries(tx, id, [
       {
         at: now,
@@ -141,6 +222,8 @@ export class IncidentStore {
       status: 'new',
       severity: event.criticality,
       services: new Set(event.scope.services),
+      context: new Set(event.scope.context),
+      groups,
       devices: new Set(event.scope.devices),
       vms: new Set(event.scope.vms),
       lastEventAt: Date.parse(event.time),
@@ -169,6 +252,7 @@ export class IncidentStore {
       entry('event_joined', `Event ${event.id} joined: ${event.message}`, { event_id: event.id });
     }
     const added = await this.unionScope(tx, state, event.scope);
+    if (event.scope.group !== null) await this.addGroups(tx, state, [new Set(event.scope.group)]);
     if (added.length > 0) {
       const names = added.map((id) => this.graph().service(id)?.name ?? `#${id}`);
       entry('services_added', `Services added: ${names.join(', ')}`, { service_ids: added });
@@ -185,39 +269,76 @@ export class IncidentStore {
       state.lastEventAt = eventTime;
       changes.last_event_at = event.time;
     }
-    if (added.length > 0) await this.followRootCauses(tx, state, event.message, changes);
+    if (added.length > 0 || event.scope.group !== null) {
+      await this.followRootCauses(tx, state, event.message, changes);
+    }
 
     await tx.updateTable('incidents').set(changes).where('id', '=', state.id).execute();
     await addTimelineEntries(tx, state.id, entries);
   }
 
-  private async unionScope(tx: Db, state: IncidentState, scope: EventScope): Promise<number[]> {
+  /** Adds services, devices and VMs to the incident; returns the services that are new. */
+  async unionScope(tx: Db, state: IncidentState, scope: EventScope): Promise<number[]> {
     const fresh = (ids: readonly number[], have: Set<number>) => ids.filter((i) => !have.has(i));
     const services = fresh(scope.services, state.services);
     const devices = fresh(scope.devices, state.devices);
     const vms = fresh(scope.vms, state.vms);
-    await insertLinks(tx, 'incident_services', 'technical_service_id', state.id, services);
+    await insertServices(tx, state.id, services, scope.context);
+    // A service listed so far only as context now shows failing itself.
+    const confirmed = scope.services.filter(
+      (s) => state.context.has(s) && !scope.context.includes(s),
+    );
+    if (confirmed.length > 0) {
+      await tx
+        .updateTable('incident_services')
+        .set({ context: 0 })
+        .where('incident_id', '=', state.id)
+        .where('technical_service_id', 'in', confirmed)
+        .execute();
+      confirmed.forEach((s) => state.context.delete(s));
+    }
+    scope.context.filter((s) => services.includes(s)).forEach((s) => state.context.add(s));
     await insertLinks(tx, 'incident_devices', 'device_id', state.id, devices);
     await insertLinks(tx, 'incident_virtual_machines', 'virtual_machine_id', state.id, vms);
     services.forEach((s) => state.services.add(s));
     devices.forEach((d) => state.devices.add(d));
     vms.forEach((v) => state.vms.add(v));
-    return services;
+    return [...services, ...confirmed];
   }
 
-  private async followRootCauses(
+  /** Records infrastructure groups (hosts of several services) the incident's events showed. */
+  async addGroups(
+    tx: Db,
+    state: IncidentState,
+    groups: ReadonlyArray<ReadonlySet<number>>,
+  ): Promise<void> {
+    const key = (g: ReadonlySet<number>) => [...g].sort((a, b) => a - b).join();
+    const known = new Set(state.groups.map(key));
+    const fresh = groups.filter((g) => !known.has(key(g)));
+    if (fresh.length === 0) return;
+    state.groups.push(...fresh.map((g) => new Set(g)));
+    await tx
+      .updateTable('incidents')
+      .set({ infra_groups: groupsJson(state.groups) })
+      .where('id', '=', state.id)
+      .execute();
+  }
+
+  /** Re-ranks the root causes after the services changed; an automatic title follows them. */
+  async followRootCauses(
     tx: Db,
     state: IncidentState,
     message: string,
     changes: Record<string, unknown>,
   ): Promise<void> {
-    const roots = rootCauses(state.services, this.graph());
+    const ranked = this.rankRoots(new Set(alertingOf(state)), state.groups);
+    const roots = ranked.roots;
     if (roots.join() === state.rootCauses.join()) return;
     state.rootCauses = roots;
     await tx.deleteFrom('incident_root_causes').where('incident_id', '=', state.id).execute();
-    await insertLinks(tx, 'incident_root_causes', 'technical_service_id', state.id, roots);
+    await insertRootCauses(tx, state.id, roots);
     if (state.titleAuto) {
-      state.title = incidentTitle(roots, this.graph(), message);
+      state.title = incidentTitle(roots.slice(0, ranked.titled), this.graph(), message);
       changes.title = state.title;
     }
   }

@@ -10,7 +10,9 @@ export type TimelineKind =
   | 'auto_resolved'
   | 'reopened'
   | 'status_changed'
-  | 'title_changed';
+  | 'title_changed'
+  | 'merged'
+  | 'absorbed';
 
 export interface TimelineEntry {
   readonly id: number;

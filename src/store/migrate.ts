@@ -4,6 +4,7 @@ import type { Database } from './database.js';
 import { columnTypes } from './migrations/column-types.js';
 import * as initial from './migrations/001-initial.js';
 import * as automation from './migrations/002-automation.js';
+import * as hypotheses from './migrations/003-hypotheses.js';
 
 type MigrationModule = { up: typeof initial.up };
 
@@ -11,6 +12,7 @@ type MigrationModule = { up: typeof initial.up };
 const MIGRATIONS: ReadonlyArray<[name: string, module: MigrationModule]> = [
   ['001-initial', initial],
   ['002-automation', automation],
+  ['003-hypotheses', hypotheses],
 ];
 
 function provider(database: Database): MigrationProvider {

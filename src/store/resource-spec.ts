@@ -28,6 +28,8 @@ export interface LinkTable {
   readonly table: string;
   readonly ownColumn: string;
   readonly otherColumn: string;
+  /** Column giving the order of the linked objects (default: their id). */
+  readonly orderColumn?: string;
 }
 
 export type FieldType =

@@ -139,7 +139,7 @@ export class ResourceStore {
       .selectFrom(link.table)
       .select([`${link.ownColumn} as own`, `${link.otherColumn} as other`])
       .where(link.ownColumn, 'in', [...new Set(ids)])
-      .orderBy(link.otherColumn)
+      .orderBy(link.orderColumn ?? link.otherColumn)
       .execute();
     for (const row of rows) result.get(Number(row.own))?.push(Number(row.other));
     return result;

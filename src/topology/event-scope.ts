@@ -14,6 +14,16 @@ export interface TargetRef {
 /** What an event touches: the services it affects and its own infrastructure. */
 export interface EventScope {
   readonly services: readonly number[];
+  /**
+   * Those of `services` reached only through a VM's cluster: affected, but no sign that they
+   * fail (one VM's alert says nothing about the virtualization platform).
+   */
+  readonly context: readonly number[];
+  /**
+   * For a device, VM or cluster hosting several services: those services, which fail together
+   * when it fails (an infrastructure group); null otherwise.
+   */
+  readonly group: readonly number[] | null;
   readonly devices: readonly number[];
   readonly vms: readonly number[];
 }
@@ -34,6 +44,13 @@ function servicesOf(map: Map<number, number[]>, ids: Iterable<number>): number[]
  * technical service S → S itself.
  */
 export function eventScope(index: TopologyIndex, target: TargetRef): EventScope {
+  const scope = ownScope(index, target);
+  const primary = scope.services.filter((s) => !scope.context.includes(s));
+  const hosted = target.type !== 'technical_service' && primary.length >= 2;
+  return { ...scope, group: hosted ? primary : null };
+}
+
+function ownScope(index: TopologyIndex, target: TargetRef): Omit<EventScope, 'group'> {
   switch (target.type) {
     case 'device': {
       const hosted = index.vmsByDevice.get(target.id) ?? [];
@@ -41,15 +58,14 @@ export function eventScope(index: TopologyIndex, target: TargetRef): EventScope 
         ...(index.servicesByDevice.get(target.id) ?? []),
         ...servicesOf(index.servicesByVm, hosted),
       ];
-      return { services: unique(services), devices: [target.id], vms: [] };
+      return { services: unique(services), context: [], devices: [target.id], vms: [] };
     }
     case 'virtual_machine': {
       const cluster = index.vms.get(target.id)?.clusterId ?? null;
-      const services = [
-        ...(index.servicesByVm.get(target.id) ?? []),
-        ...(cluster === null ? [] : (index.servicesByCluster.get(cluster) ?? [])),
-      ];
-      return { services: unique(services), devices: [], vms: [target.id] };
+      const own = index.servicesByVm.get(target.id) ?? [];
+      const viaCluster = cluster === null ? [] : (index.servicesByCluster.get(cluster) ?? []);
+      const context = unique(viaCluster.filter((s) => !own.includes(s)));
+      return { services: unique([...own, ...viaCluster]), context, devices: [], vms: [target.id] };
     }
     case 'cluster': {
       const vms = index.vmsByCluster.get(target.id) ?? [];
@@ -57,10 +73,10 @@ export function eventScope(index: TopologyIndex, target: TargetRef): EventScope 
         ...(index.servicesByCluster.get(target.id) ?? []),
         ...servicesOf(index.servicesByVm, vms),
       ];
-      return { services: unique(services), devices: [], vms: unique(vms) };
+      return { services: unique(services), context: [], devices: [], vms: unique(vms) };
     }
     case 'technical_service':
-      return { services: [target.id], devices: [], vms: [] };
+      return { services: [target.id], context: [], devices: [], vms: [] };
   }
 }
 

@@ -75,7 +75,9 @@ describe.each(engines())('cluster, VM and device targets on %s', (engine) => {
     expect(sortedNames(incident.affected_services)).toEqual(['svc-cluster', 'svc-vm-a']);
     expect(ids(incident.affected_virtual_machines)).toEqual([t.vmA.id]);
     expect(incident.affected_devices).toEqual([]);
-    expect(incident.title).toBe('Service disruption affecting svc-cluster, svc-vm-a');
+    // One VM's alert says nothing about the cluster's service: affected, not a root cause.
+    expect(incident.title).toBe('Service disruption affecting svc-vm-a');
+    expect(names(incident.root_cause_services)).toEqual(['svc-vm-a']);
   });
 
   it('gives a cluster alert the services listing the cluster or any of its VMs', async () => {

@@ -1,0 +1,33 @@
+import type { DependencyView } from '../topology/topology-index.js';
+import type { IncidentView } from './correlation-types.js';
+import type { FaultlineRule } from './faultline-rule.js';
+import { FULL_CAUSE_SHARE, extendEvidence, rankHypotheses } from './hypothesis.js';
+
+const MINUTE_MS = 60_000;
+
+/**
+ * Two open incidents are one failure when they share a service, or when one service explains
+ * the alerting services of both: an alerting one, or a silent one with at least half of its
+ * direct dependents alerting (over every open incident). Only incidents active within the window of `time` are merged.
+ */
+export function explainedTogether(
+  rule: FaultlineRule,
+  graph: DependencyView,
+  a: IncidentView,
+  b: IncidentView,
+  time: number,
+  windowMinutes: number,
+): boolean {
+  if (time - b.lastEventAt > windowMinutes * MINUTE_MS) return false;
+  const alertingB = [...b.services].filter((s) => !b.context.has(s));
+  for (const service of alertingB) {
+    if (a.services.has(service) && !a.context.has(service)) return true;
+  }
+  let evidence = extendEvidence(rule.evidenceOf(a), alertingB, graph);
+  for (const group of b.groups) evidence = extendEvidence(evidence, [], graph, group);
+  const best = rankHypotheses(evidence, graph)[0];
+  if (best === undefined) return false;
+  if (best.alerting) return true;
+  const share = Math.max(best.share, rule.globalShare(best.root));
+  return share >= FULL_CAUSE_SHARE;
+}
