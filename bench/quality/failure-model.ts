@@ -13,6 +13,12 @@ export interface Failure {
   readonly root: TargetRef;
   /** The failed component's services: what a correct root cause names. */
   readonly rootServices: readonly number[];
+  /**
+   * What the alerts can identify: the root's services, and when the root never alerted, also
+   * the most specific service that explains every alert (for a silent root with one alerting
+   * dependent, no evidence can tell the root from that dependent).
+   */
+  readonly identifiable: readonly number[];
   readonly start: number;
   readonly end: number;
 }

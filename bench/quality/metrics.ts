@@ -22,6 +22,8 @@ export interface QualityMetrics {
   readonly compressionDistinct: number;
   readonly rootTop1: number;
   readonly rootTop3: number;
+  /** Top-1 counting what the alerts can identify (see Failure.identifiable). */
+  readonly rootTop1Identifiable: number;
   /** Alerts inside maintenance that were not suppressed (should be 0). */
   readonly maintenanceLeaks: number;
 }
@@ -115,6 +117,7 @@ export function scoreScenario(
     compressionDistinct: 1 - incidents / Math.max(1, labelOf.size),
     rootTop1: rca.top1,
     rootTop3: rca.top3,
+    rootTop1Identifiable: rca.identifiable,
     maintenanceLeaks,
   };
 }
@@ -125,13 +128,14 @@ function rootCauseAccuracy(
   evaluated: ReadonlySet<string>,
   leader: ReadonlyMap<string, string>,
   rootCauses: ReadonlyMap<number, readonly number[]>,
-): { top1: number; top3: number } {
+): { top1: number; top3: number; identifiable: number } {
   const byFailure = new Map<string, number[]>();
   for (const [group, failure] of leader) {
     byFailure.set(failure, [...(byFailure.get(failure) ?? []), Number(group.slice(1))]);
   }
   let top1 = 0;
   let top3 = 0;
+  let identifiable = 0;
   let total = 0;
   for (const failure of scenario.failures) {
     if (failure.kind === 'noise' || !evaluated.has(failure.id)) continue;
@@ -140,7 +144,9 @@ function rootCauseAccuracy(
     if (incidents === undefined) continue;
     const named = rootCauses.get(incidents[0]!) ?? [];
     if (failure.rootServices.includes(named[0] ?? -1)) top1++;
+    if (failure.identifiable.includes(named[0] ?? -1)) identifiable++;
     if (named.slice(0, 3).some((s) => failure.rootServices.includes(s))) top3++;
   }
-  return { top1: total === 0 ? 1 : top1 / total, top3: total === 0 ? 1 : top3 / total };
+  const share = (n: number) => (total === 0 ? 1 : n / total);
+  return { top1: share(top1), top3: share(top3), identifiable: share(identifiable) };
 }

@@ -1,3 +1,4 @@
+import { gatherEvidence, rankHypotheses } from '../../src/correlate/hypothesis.js';
 import { eventScope, type TargetRef } from '../../src/topology/event-scope.js';
 import type { TopologyIndex } from '../../src/topology/topology-index.js';
 import { Random } from '../random.js';
@@ -166,9 +167,18 @@ function playFailure(
     writer.alert(id, 'root', targetOf(c.t, root), at, end, 'critical');
   }
   const distances = impactDistances(index, root);
-  if (kind === 'hypervisor') {
-    for (const vm of index.vmsByDevice.get(root.id) ?? []) {
-      if (random.chance(0.6)) {
+  // How hard the failure hits: direct effects alert with this chance, each hop further half.
+  const strength = 0.6 + random.next() * 0.4;
+  // A failing host or cluster takes its VMs down: most of them alert themselves.
+  const hostedVms =
+    kind === 'hypervisor'
+      ? (index.vmsByDevice.get(root.id) ?? [])
+      : kind === 'cluster'
+        ? (index.vmsByCluster.get(root.id) ?? [])
+        : [];
+  {
+    for (const vm of hostedVms) {
+      if (random.chance(strength)) {
         const at = start + random.int(10, 120) * S;
         writer.alert(
           id,
@@ -181,11 +191,10 @@ function playFailure(
       }
     }
   }
-  // Direct dependents alert most; each hop further halves the chance.
-  const strength = 0.6 + random.next() * 0.4;
-  const symptoms = [...distances].filter(
-    ([, d]) => d > 0 && random.chance(strength * 0.5 ** (d - 1)),
-  );
+  // Infrastructure takes its own services down too; a failed service is the root itself.
+  const from = kind === 'service' ? 1 : 0;
+  const chance = (d: number) => strength * 0.5 ** Math.max(0, d - 1);
+  const symptoms = [...distances].filter(([, d]) => d >= from && random.chance(chance(d)));
   for (const [service] of symptoms) {
     const members = membersOf(index, service);
     const target: TargetRef =
@@ -204,13 +213,40 @@ function playFailure(
       random.chance(c.plan.flapShare),
     );
   }
-  return { id, kind, root, rootServices, start, end };
+  const identifiable = identifiableRoots(c, id, rootServices);
+  return { id, kind, root, rootServices, identifiable, start, end };
+}
+
+/** See Failure.identifiable. */
+function identifiableRoots(c: WaveContext, id: string, rootServices: readonly number[]): number[] {
+  const alerts = c.writer.alerts.filter((a) => a.failure === id);
+  if (alerts.some((a) => a.kind === 'root')) return [...rootServices];
+  const services = new Set<number>();
+  for (const alert of alerts) {
+    const type = (
+      {
+        device: 'device',
+        vm: 'virtual_machine',
+        cluster: 'cluster',
+        service: 'technical_service',
+      } as const
+    )[alert.target.type];
+    const match = c.index.findByName(type, alert.target.name);
+    if (!match.found) continue;
+    const scope = eventScope(c.index, { type, id: match.id });
+    scope.services.filter((s) => !scope.context.includes(s)).forEach((s) => services.add(s));
+  }
+  const specific = rankHypotheses(gatherEvidence(services, c.index), c.index)[0];
+  return specific === undefined ? [...rootServices] : [...rootServices, specific.root];
 }
 
 /** Picks roots for a wave whose impacts are disjoint (and, if asked, share only infra). */
-function waveRoots(c: WaveContext, count: number): Array<[RootKind, TargetRef]> {
+function waveRoots(
+  c: WaveContext,
+  count: number,
+  taken: Set<number>,
+): Array<[RootKind, TargetRef]> {
   const roots: Array<[RootKind, TargetRef]> = [];
-  const taken = new Set<number>();
   for (let attempt = 0; attempt < 200 && roots.length < count; attempt++) {
     const [kind, ref] = pickRoot(c.t, c.index, c.random);
     const impact = impactOf(c.index, ref);
@@ -230,15 +266,30 @@ function playExtras(
   start: number,
   failures: Failure[],
   maintenance: MaintenancePlan[],
+  taken: ReadonlySet<number>,
 ) {
   const { random, writer, t } = c;
-  for (let n = 0; n < c.plan.noisePerWave; n++) {
-    const service = random.pick(t.services);
+  // Noise on a service a failure reaches, or above one, would be that failure's alert in all but
+  // name: it lands elsewhere.
+  const near = new Set<number>(taken);
+  for (const s of taken) for (const up of c.index.upstream(s).keys()) near.add(up);
+  const quiet = t.services.filter((s) => !near.has(s.id));
+  for (let n = 0; n < c.plan.noisePerWave && quiet.length > 0; n++) {
+    const service = random.pick(quiet);
     const ref: TargetRef = { type: 'technical_service', id: service.id };
     const id = `w${wave}-noise${n}`;
     const at = start + random.int(0, 20) * MIN;
     writer.alert(id, 'noise', targetOf(t, ref), at, at + random.int(2, 10) * MIN, 'medium');
-    failures.push({ id, kind: 'noise', root: ref, rootServices: [service.id], start: at, end: at });
+    const rootServices = [service.id];
+    failures.push({
+      id,
+      kind: 'noise',
+      root: ref,
+      rootServices,
+      identifiable: rootServices,
+      start: at,
+      end: at,
+    });
   }
   for (let n = 0; n < c.plan.unknownPerWave; n++) {
     const at = start + random.int(0, 20) * MIN;
@@ -289,11 +340,12 @@ export function generateScenario(
     // Waves are 90 minutes apart: past every failure, its clearing and the reopen window.
     const waveStart = startTime + wave * 90 * MIN;
     const count = random.int(plan.failuresPerWave[0], plan.failuresPerWave[1]);
-    waveRoots(c, count).forEach(([kind, ref], n) => {
+    const taken = new Set<number>();
+    waveRoots(c, count, taken).forEach(([kind, ref], n) => {
       const start = waveStart + random.int(0, 4) * MIN;
       failures.push(playFailure(c, `w${wave}-f${n}`, kind, ref, start));
     });
-    playExtras(c, wave, waveStart, failures, maintenance);
+    playExtras(c, wave, waveStart, failures, maintenance, taken);
   }
   const alerts = writer.alerts.sort((a, b) => a.at - b.at || a.dedupId.localeCompare(b.dedupId));
   return { family: plan.name, seed, failures, alerts, maintenance };

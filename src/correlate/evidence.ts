@@ -1,3 +1,5 @@
+import type { Site } from '../topology/topology-index.js';
+
 export type { CorrelationGraph } from '../topology/topology-index.js';
 
 /**
@@ -9,7 +11,7 @@ export interface AlertingEvidence {
   isAlerting(service: number): boolean;
   /** Direct dependents of `service` that alert. */
   alertingDependentsOf(service: number): number;
-  /** Alerting VMs running on a device. */
-  alertingVmsOn(device: number): number;
+  /** Alerting VMs running on a host or in a cluster. */
+  alertingVmsIn(site: Site): number;
   isVmAlerting(vm: number): boolean;
 }

@@ -8,6 +8,7 @@ import {
   rankHypotheses,
   type Evidence,
 } from './hypothesis.js';
+import { InfrastructureRelation } from './infrastructure-relation.js';
 import type { CorrelationRule, DependencyRelation } from './scoring.js';
 import { DEPENDENCY_STRENGTH } from './weights.js';
 
@@ -32,10 +33,14 @@ export class FaultlineRule implements CorrelationRule {
   private readonly chosenCauses = new WeakMap<EventFacts, Set<number>>();
   private readonly shares = new WeakMap<EventFacts, Map<number, number>>();
 
+  private readonly infrastructure: InfrastructureRelation;
+
   constructor(
     private readonly graph: CorrelationGraph,
     private readonly alerting: AlertingEvidence,
-  ) {}
+  ) {
+    this.infrastructure = new InfrastructureRelation(graph, alerting);
+  }
 
   /** The incident's evidence (its alerting services), recomputed when its services changed. */
   evidenceOf(incident: IncidentView): Evidence {
@@ -66,7 +71,7 @@ export class FaultlineRule implements CorrelationRule {
       return { strength: DEPENDENCY_STRENGTH.sameService, relation, specificity: 1 };
     }
     const byCause = this.hypothesisRelation(event, incident);
-    const byHost = this.hostRelation(event, incident);
+    const byHost = this.infrastructure.relation(event, incident);
     return byHost !== null && byHost.strength > byCause.strength ? byHost : byCause;
   }
 
@@ -106,40 +111,6 @@ export class FaultlineRule implements CorrelationRule {
       relation: `both depend on ${root}, ${lit} of whose ${branches} direct dependents alert`,
       specificity,
     };
-  }
-
-  /** VMs of the event running on a host where the incident has VMs (or is the host). */
-  private hostRelation(event: EventFacts, incident: IncidentView): DependencyRelation | null {
-    let best: DependencyRelation | null = null;
-    for (const vm of event.vms) {
-      const host = this.graph.hostOf(vm);
-      if (host === null || !this.hostsShared(host, incident)) continue;
-      const specificity = specificityOf(this.hostShare(host, event));
-      if (best === null || specificity > (best.specificity ?? 0)) {
-        best = {
-          strength: DEPENDENCY_STRENGTH.commonUpstream * specificity,
-          relation: `VMs on the same host #${host}`,
-          specificity,
-        };
-      }
-    }
-    return best;
-  }
-
-  private hostsShared(host: number, incident: IncidentView): boolean {
-    if (incident.devices.has(host)) return true;
-    for (const vm of incident.vms) if (this.graph.hostOf(vm) === host) return true;
-    return false;
-  }
-
-  /** Share of alerting VMs on a host, counting the event's VMs. */
-  private hostShare(host: number, event: EventFacts): number {
-    const total = this.graph.vmCount(host);
-    if (total === 0) return 0;
-    const fresh = event.vms.filter(
-      (vm) => this.graph.hostOf(vm) === host && !this.alerting.isVmAlerting(vm),
-    ).length;
-    return (this.alerting.alertingVmsOn(host) + fresh) / total;
   }
 
   /**

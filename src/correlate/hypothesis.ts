@@ -153,7 +153,8 @@ export function rankRootCauses(
     return { roots, titled: roots.length };
   }
   if (best !== undefined && plausibility(best) >= 1) {
-    return { roots: ranked.slice(0, 3).map((h) => h.root), titled: 1 };
+    const roots = [...new Set(ranked.map((h) => h.root))].slice(0, 3);
+    return { roots, titled: 1 };
   }
   const independent = [...services].filter((s) => {
     for (const upstream of graph.upstream(s).keys()) if (services.has(upstream)) return false;
@@ -169,7 +170,8 @@ export function rankRootCauses(
     .sort((a, b) => b[1] - a[1] || byName(graph)(a[0], b[0]))
     .map(([root]) => root);
   const titled = ordered.length;
-  return best === undefined || plausibility(best) === 0
-    ? { roots: ordered, titled }
-    : { roots: [...ordered, best.root], titled };
+  if (best === undefined || plausibility(best) === 0 || ordered.includes(best.root)) {
+    return { roots: ordered, titled };
+  }
+  return { roots: [...ordered, best.root], titled };
 }

@@ -2,6 +2,7 @@ import { SEVERITIES } from '../config/settings.js';
 import { chooseIncident, type Choice } from '../correlate/decide.js';
 import type { EventFacts } from '../correlate/correlation-types.js';
 import { FaultlineRule } from '../correlate/faultline-rule.js';
+import { failingSites } from '../correlate/infrastructure-relation.js';
 import { explainedTogether } from '../correlate/merge-rule.js';
 import { PluginRule } from '../correlate/scoring.js';
 import { mergeIncidents } from '../incidents/incident-merge.js';
@@ -87,10 +88,11 @@ export class Correlator {
     };
 
     const state = await this.apply(tx, choice, decided);
+    const hosted = await this.explainFailingSites(tx, state, decided, rule);
+    // Incidents on or below services of a failing host or cluster are merge candidates too.
+    const related = [...candidates, ...this.deps.indexes.incidents.onOrBelow(hosted)];
     const merged =
-      rule === null
-        ? []
-        : await this.mergeRelated(tx, state, candidates, rule, facts.time, c.eventId);
+      rule === null ? [] : await this.mergeRelated(tx, state, related, rule, facts.time, c.eventId);
     const action = choice.chosen === null ? 'created' : choice.reopens ? 'reopened' : 'joined';
     const record: CorrelationRecord = {
       action,
@@ -126,6 +128,28 @@ export class Correlator {
     const rule = new FaultlineRule(topology, indexes.incidents.alerting);
     const candidates = indexes.incidents.candidates(facts, (u) => rule.considers(facts, u));
     return { choice: chooseIncident(facts, candidates, rule, options), candidates, rule };
+  }
+
+  /**
+   * When the event's VMs show their host or cluster failing (half its VMs alert), the incident
+   * takes the place's services as a group it explains. Returns those services.
+   */
+  private async explainFailingSites(
+    tx: Db,
+    state: IncidentState,
+    decided: DecidedEvent,
+    rule: FaultlineRule | null,
+  ): Promise<number[]> {
+    if (rule === null || decided.scope.vms.length === 0) return [];
+    const { indexes, incidents } = this.deps;
+    const topology = indexes.topology;
+    const sites = failingSites(topology, indexes.incidents.alerting, decided.scope.vms);
+    if (sites.length === 0) return [];
+    const groups = sites.map((site) => new Set(topology.hostedServices(site)));
+    await incidents.addGroups(tx, state, groups);
+    await incidents.refreshRootCauses(tx, state, decided.message);
+    indexes.incidents.put(state);
+    return groups.flatMap((g) => [...g]);
   }
 
   /** Merges into `state` the other open candidates that the new evidence explains with it. */

@@ -1,4 +1,5 @@
 import type { AlertingEvidence, CorrelationGraph } from '../correlate/evidence.js';
+import type { Site } from '../topology/topology-index.js';
 
 function bump(map: Map<number, number>, key: number, by: number): number {
   const next = (map.get(key) ?? 0) + by;
@@ -18,6 +19,7 @@ export class AlertingCounts implements AlertingEvidence {
   private readonly vmRefs = new Map<number, number>();
   private readonly dependents = new Map<number, number>();
   private readonly vmsOnHost = new Map<number, number>();
+  private readonly vmsInCluster = new Map<number, number>();
 
   constructor(private readonly graph: CorrelationGraph) {}
 
@@ -35,6 +37,8 @@ export class AlertingCounts implements AlertingEvidence {
     if ((by === 1 && refs !== 1) || (by === -1 && refs !== 0)) return;
     const host = this.graph.hostOf(vm);
     if (host !== null) bump(this.vmsOnHost, host, by);
+    const cluster = this.graph.clusterOf(vm);
+    if (cluster !== null) bump(this.vmsInCluster, cluster, by);
   }
 
   alertingDependentsOf(service: number): number {
@@ -45,8 +49,8 @@ export class AlertingCounts implements AlertingEvidence {
     return this.serviceRefs.has(service);
   }
 
-  alertingVmsOn(device: number): number {
-    return this.vmsOnHost.get(device) ?? 0;
+  alertingVmsIn(site: Site): number {
+    return (site.kind === 'device' ? this.vmsOnHost : this.vmsInCluster).get(site.id) ?? 0;
   }
 
   isVmAlerting(vm: number): boolean {

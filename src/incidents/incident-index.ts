@@ -167,6 +167,16 @@ export class IncidentIndex {
     this.incidents.delete(id);
   }
 
+  /** Recently active incidents on the given services or below them. */
+  onOrBelow(services: Iterable<number>): IncidentState[] {
+    const ids = new Set<number>();
+    for (const service of services) {
+      for (const id of this.recentOnService.get(service) ?? []) ids.add(id);
+      for (const id of this.recentBelow.get(service) ?? []) ids.add(id);
+    }
+    return [...ids].flatMap((id) => this.incidents.get(id) ?? []);
+  }
+
   /**
    * Incidents that could relate to the event: on its services or its upstreams, recently
    * active ones below its services or below an upstream that `sharedUpstream` accepts, on its

@@ -324,6 +324,15 @@ export class IncidentStore {
       .execute();
   }
 
+  /** Re-ranks the root causes now and stores them (and an automatic title). */
+  async refreshRootCauses(tx: Db, state: IncidentState, message: string): Promise<void> {
+    const changes: Record<string, unknown> = {};
+    await this.followRootCauses(tx, state, message, changes);
+    if (Object.keys(changes).length > 0) {
+      await tx.updateTable('incidents').set(changes).where('id', '=', state.id).execute();
+    }
+  }
+
   /** Re-ranks the root causes after the services changed; an automatic title follows them. */
   async followRootCauses(
     tx: Db,

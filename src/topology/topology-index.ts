@@ -71,17 +71,27 @@ export interface DependencyView {
   downstream(id: number): Closure;
 }
 
+import { eventScope } from './event-scope.js';
 import { NameTable, type NameMatch } from './name-table.js';
 
 /** Kinds of object an alert can name as its target. */
 export type NamedTargetType = 'device' | 'virtual_machine' | 'cluster' | 'technical_service';
 
+/** Where VMs run: a host device or a cluster. */
+export interface Site {
+  readonly kind: 'device' | 'cluster';
+  readonly id: number;
+}
+
 /** The graph as the Faultline rule reads it: dependencies plus where VMs run. */
 export interface CorrelationGraph extends DependencyView {
   /** The device a VM runs on, if known. */
   hostOf(vm: number): number | null;
-  /** How many VMs run on a device. */
-  vmCount(device: number): number;
+  clusterOf(vm: number): number | null;
+  /** How many VMs run on a host or in a cluster. */
+  vmsIn(site: Site): number;
+  /** The services that fail when a host or cluster fails (see eventScope). */
+  hostedServices(site: Site): readonly number[];
 }
 
 function push(map: Map<number, number[]>, key: number, value: number): void {
@@ -109,6 +119,7 @@ export class TopologyIndex implements CorrelationGraph {
 
   private readonly names = new Map<NamedTargetType, NameTable>();
   private readonly upMemo = new Map<number, Closure>();
+  private readonly hosted = new Map<string, readonly number[]>();
   private readonly downMemo = new Map<number, Closure>();
 
   constructor(
@@ -198,8 +209,23 @@ export class TopologyIndex implements CorrelationGraph {
     return this.vms.get(vm)?.deviceId ?? null;
   }
 
-  vmCount(device: number): number {
-    return this.vmsByDevice.get(device)?.length ?? 0;
+  clusterOf(vm: number): number | null {
+    return this.vms.get(vm)?.clusterId ?? null;
+  }
+
+  vmsIn(site: Site): number {
+    const map = site.kind === 'device' ? this.vmsByDevice : this.vmsByCluster;
+    return map.get(site.id)?.length ?? 0;
+  }
+
+  hostedServices(site: Site): readonly number[] {
+    const key = `${site.kind}:${site.id}`;
+    let services = this.hosted.get(key);
+    if (services === undefined) {
+      services = eventScope(this, { type: site.kind, id: site.id }).services;
+      this.hosted.set(key, services);
+    }
+    return services;
   }
 
   /** True when the object exists. */
