@@ -79,7 +79,7 @@ function buildDependencies(layers: GeneratedService[][], random: Random): Genera
         add(a!.id, service.id, 'redundancy', `${service.name}-redundant`);
         add(b!.id, service.id, 'redundancy', `${service.name}-redundant`);
       }
-      for (const up of random.sample(below, random.int(1, 2))) {
+      for (const up of random.sample(below, random.int(2, 3))) {
         add(up.id, service.id, 'normal', `${service.name} on ${up.name}`);
       }
       if (layer >= 2 && random.chance(0.5)) {

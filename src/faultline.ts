@@ -12,6 +12,7 @@ import { EventProcessor } from './events/event-processor.js';
 import { EventService } from './events/event-service.js';
 import { eventSourceSpec, eventSpec } from './events/event-specs.js';
 import { AutomationIndexes } from './incidents/automation-indexes.js';
+import { splitIncident, type SplitRequest } from './incidents/incident-split.js';
 import { IncidentStore, type RootCauseRanker } from './incidents/incident-store.js';
 import { rootCauses } from './incidents/root-cause.js';
 import { rankRootCauses } from './correlate/hypothesis.js';
@@ -102,7 +103,15 @@ function assembleAutomation(database: Database, settings: Settings, clock: Clock
     logger: logger.child({ component: 'automation' }),
   });
   const pipeline = new EventPipeline(database, indexes, processor, logger);
-  return { pipeline, indexes, incidentStore };
+  const incidentOperations = {
+    split: (request: SplitRequest) =>
+      pipeline.run(async (tx) => {
+        const id = await splitIncident(tx, incidentStore, indexes.topology, request);
+        indexes.requestIncidentReload();
+        return id;
+      }),
+  };
+  return { pipeline, indexes, incidentStore, incidentOperations };
 }
 
 /** The composition root: opens and migrates the database, then builds the API over it. */
@@ -116,7 +125,8 @@ export async function createFaultline(options: FaultlineOptions): Promise<Faultl
 
   const registry = new ResourceRegistry(database, RESOURCE_SPECS);
   const writer = new ResourceWriter(registry, clock);
-  const { pipeline, indexes } = assembleAutomation(database, settings, clock, logger);
+  const automationParts = assembleAutomation(database, settings, clock, logger);
+  const { pipeline, indexes, incidentOperations } = automationParts;
   const events = new EventService(pipeline, registry, writer);
   const tokens = new TokenStore(database.db, clock);
   const ready = async () => {
@@ -130,6 +140,7 @@ export async function createFaultline(options: FaultlineOptions): Promise<Faultl
     writers: new Map([['events', events]]),
     tokens,
     pipeline,
+    incidentOperations,
     clock,
     baseUrl: settings.baseUrl,
     ready,

@@ -12,7 +12,7 @@ import { registerAuth } from './auth.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerHealthRoutes, type ReadinessCheck } from './health-routes.js';
 import { registerRootRoutes } from './root-routes.js';
-import { registerIncidentRoutes } from './incident-routes.js';
+import { registerIncidentRoutes, type IncidentOperations } from './incident-routes.js';
 import { registerResourceRoutes, type ResourceWriterPort } from './resource-routes.js';
 import { ResourceSerializer } from './resource-serializer.js';
 import { createValidatorCompiler } from './schema-validation.js';
@@ -28,6 +28,7 @@ export interface ApiDeps {
   readonly writers: ReadonlyMap<string, ResourceWriterPort>;
   readonly tokens: TokenStore;
   readonly pipeline: EventPipeline;
+  readonly incidentOperations: IncidentOperations;
   readonly clock: Clock;
   readonly baseUrl: string | null;
   readonly ready: ReadinessCheck;
@@ -93,7 +94,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   for (const spec of deps.registry.specs()) {
     registerResourceRoutes(app, routeDeps, spec, tagOf(spec.name));
   }
-  registerIncidentRoutes(app, deps.registry.database.db);
+  registerIncidentRoutes(app, deps.registry.database.db, deps.incidentOperations);
   registerAlertRoutes(app, deps.pipeline, deps.clock);
   return app;
 }

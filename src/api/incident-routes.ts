@@ -1,14 +1,42 @@
 import type { FastifyInstance } from 'fastify';
 
 import { NotFoundError } from '../app-error.js';
+import type { SplitRequest } from '../incidents/incident-split.js';
 import { readTimeline } from '../incidents/timeline.js';
 import type { Db } from '../store/database.js';
 import { resourcePath } from './resource-paths.js';
 import { idParamsSchema } from './resource-schemas.js';
 
-/** Incident views beyond CRUD. */
-export function registerIncidentRoutes(app: FastifyInstance, db: Db): void {
+/** Incident operations beyond CRUD that the automation must serialise with its decisions. */
+export interface IncidentOperations {
+  split(request: SplitRequest): Promise<number>;
+}
+
+const splitSchema = {
+  type: 'object',
+  required: ['event_ids'],
+  properties: { event_ids: { type: 'array', items: { type: 'integer', minimum: 1 } } },
+};
+
+/** Incident views and operations beyond CRUD. */
+export function registerIncidentRoutes(
+  app: FastifyInstance,
+  db: Db,
+  operations: IncidentOperations,
+): void {
   const path = resourcePath('incidents');
+
+  app.post(
+    `${path}:id/split/`,
+    { schema: { tags: ['business-application'], params: idParamsSchema, body: splitSchema } },
+    async (request, reply) => {
+      const { id } = request.params as { id: number };
+      const { event_ids: eventIds } = request.body as { event_ids: number[] };
+      const actor = request.apiToken?.name ?? 'api';
+      const created = await operations.split({ incidentId: id, eventIds, actor });
+      return reply.code(201).send({ incident_id: id, new_incident_id: created });
+    },
+  );
 
   app.get(
     `${path}:id/timeline/`,

@@ -15,6 +15,7 @@ export class AutomationIndexes {
   topology: TopologyIndex;
   incidents: IncidentIndex;
   private incidentsChanged = false;
+  private reloadRequested = false;
 
   constructor(
     private readonly maxDepth: number,
@@ -53,12 +54,19 @@ export class AutomationIndexes {
     this.incidentsChanged = true;
   }
 
+  /** Notes that incidents changed in ways the memory did not follow: reload them next time. */
+  requestIncidentReload(): void {
+    this.incidentsChanged = true;
+    this.reloadRequested = true;
+  }
+
   /** Call last inside the transaction. */
   async commit(tx: Db): Promise<void> {
     if (!this.incidentsChanged) return;
     await bumpCounter(tx, 'incident_version');
-    this.incidents.version += 1;
+    this.incidents.version = this.reloadRequested ? -1 : this.incidents.version + 1;
     this.incidentsChanged = false;
+    this.reloadRequested = false;
   }
 
   /** After a failed transaction the memory may be ahead of the database: reload next time. */

@@ -12,7 +12,8 @@ export type TimelineKind =
   | 'status_changed'
   | 'title_changed'
   | 'merged'
-  | 'absorbed';
+  | 'absorbed'
+  | 'split';
 
 export interface TimelineEntry {
   readonly id: number;

@@ -1,0 +1,66 @@
+/**
+ * `npm run bench`: speed and memory. Per-event correlation latency in process, on generated
+ * topologies, with few and many open incidents.
+ *
+ * Options: --sizes 1000,10000  --incidents 100,1000,10000  --modes faultline,plugin
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+import { runCorrelationLatency, type LatencyResult } from './correlation-latency.js';
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '1000,10000' },
+      incidents: { type: 'string', default: '100,1000,10000' },
+      modes: { type: 'string', default: 'faultline,plugin' },
+    },
+  });
+  const list = (text: string) => text.split(',').map(Number);
+  return {
+    sizes: list(values.sizes),
+    incidents: list(values.incidents),
+    modes: values.modes.split(',') as Array<'faultline' | 'plugin'>,
+  };
+}
+
+function printLatency(results: readonly LatencyResult[]): void {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out('\nCorrelation decision per event, in process (candidates + scoring), warm indexes');
+  out(
+    'rule       services  devices  dependencies  open incidents  p50 µs  p99 µs  max µs  candidates',
+  );
+  for (const r of results) {
+    out(
+      `${r.mode.padEnd(10)} ${String(r.services).padStart(8)} ${String(r.devices).padStart(8)}` +
+        ` ${String(r.dependencies).padStart(13)} ${String(r.openIncidents).padStart(15)}` +
+        ` ${String(r.p50_us).padStart(7)} ${String(r.p99_us).padStart(7)}` +
+        ` ${String(r.max_us).padStart(7)} ${String(r.mean_candidates).padStart(11)}`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const o = options();
+  const started = Date.now();
+  const latency: LatencyResult[] = [];
+  for (const mode of o.modes) latency.push(...runCorrelationLatency(o.sizes, o.incidents, mode));
+  printLatency(latency);
+
+  const rss = Math.round(process.memoryUsage().rss / 2 ** 20);
+  const seconds = Math.round((Date.now() - started) / 1000);
+  process.stdout.write(`\npeak RSS ${rss} MiB; ${seconds} s\n`);
+  const report = {
+    generated: new Date().toISOString(),
+    seconds,
+    options: o,
+    rss_mib: rss,
+    latency,
+  };
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/speed-latest.json', `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write('Wrote bench/results/speed-latest.json\n');
+}
+
+await main();
