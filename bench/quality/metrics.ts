@@ -22,8 +22,9 @@ export interface QualityMetrics {
   readonly compressionDistinct: number;
   readonly rootTop1: number;
   readonly rootTop3: number;
-  /** Top-1 counting what the alerts can identify (see Failure.identifiable). */
+  /** Top-1 and top-3 counting what the alerts can identify (see Failure.identifiable). */
   readonly rootTop1Identifiable: number;
+  readonly rootTop3Identifiable: number;
   /** Alerts inside maintenance that were not suppressed (should be 0). */
   readonly maintenanceLeaks: number;
 }
@@ -102,7 +103,7 @@ export function scoreScenario(
 
   const incidents = [...groups.keys()].filter((g) => g.startsWith('i')).length;
   const totalDeliveries = [...deliveries.values()].reduce((a, b) => a + b, 0);
-  const rca = rootCauseAccuracy(scenario, new Set(failures), leader, rootCauses);
+  const rca = rootCauseAccuracy(scenario, new Set(failures), leader, cells, rootCauses);
   return {
     alerts: labelOf.size,
     deliveries: totalDeliveries,
@@ -118,6 +119,7 @@ export function scoreScenario(
     rootTop1: rca.top1,
     rootTop3: rca.top3,
     rootTop1Identifiable: rca.identifiable,
+    rootTop3Identifiable: rca.identifiable3,
     maintenanceLeaks,
   };
 }
@@ -127,8 +129,9 @@ function rootCauseAccuracy(
   scenario: Scenario,
   evaluated: ReadonlySet<string>,
   leader: ReadonlyMap<string, string>,
+  cells: ReadonlyMap<string, number>,
   rootCauses: ReadonlyMap<number, readonly number[]>,
-): { top1: number; top3: number; identifiable: number } {
+): { top1: number; top3: number; identifiable: number; identifiable3: number } {
   const byFailure = new Map<string, number[]>();
   for (const [group, failure] of leader) {
     byFailure.set(failure, [...(byFailure.get(failure) ?? []), Number(group.slice(1))]);
@@ -136,17 +139,27 @@ function rootCauseAccuracy(
   let top1 = 0;
   let top3 = 0;
   let identifiable = 0;
+  let identifiable3 = 0;
   let total = 0;
   for (const failure of scenario.failures) {
     if (failure.kind === 'noise' || !evaluated.has(failure.id)) continue;
     total++;
     const incidents = byFailure.get(failure.id);
     if (incidents === undefined) continue;
-    const named = rootCauses.get(incidents[0]!) ?? [];
+    // The incident it leads with most of its alerts.
+    const alertsIn = (incident: number) => cells.get(`i${incident}|${failure.id}`) ?? 0;
+    const main = incidents.reduce((a, b) => (alertsIn(b) > alertsIn(a) ? b : a));
+    const named = rootCauses.get(main) ?? [];
     if (failure.rootServices.includes(named[0] ?? -1)) top1++;
     if (failure.identifiable.includes(named[0] ?? -1)) identifiable++;
+    if (named.slice(0, 3).some((s) => failure.identifiable.includes(s))) identifiable3++;
     if (named.slice(0, 3).some((s) => failure.rootServices.includes(s))) top3++;
   }
   const share = (n: number) => (total === 0 ? 1 : n / total);
-  return { top1: share(top1), top3: share(top3), identifiable: share(identifiable) };
+  return {
+    top1: share(top1),
+    top3: share(top3),
+    identifiable: share(identifiable),
+    identifiable3: share(identifiable3),
+  };
 }

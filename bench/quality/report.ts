@@ -9,7 +9,7 @@ export interface Row {
 }
 
 type Key = 'f1' | 'precision' | 'recall' | 'compression' | 'compressionDistinct';
-type RootKey = 'rootTop1' | 'rootTop1Identifiable' | 'rootTop3';
+type RootKey = 'rootTop1' | 'rootTop1Identifiable' | 'rootTop3' | 'rootTop3Identifiable';
 
 export interface FamilySummary {
   readonly mode: string;
@@ -31,6 +31,7 @@ const KEYS: Array<Key | RootKey> = [
   'rootTop1',
   'rootTop1Identifiable',
   'rootTop3',
+  'rootTop3Identifiable',
 ];
 
 /** Worst and mean of every figure over the seeds, per mode and family, plus "all". */
@@ -73,7 +74,7 @@ export function printTables(summary: readonly FamilySummary[], options: object):
     out(`\n${mode} rule`);
     out(
       'family        alerts    F1 worst/mean    precision   recall   missed merged' +
-        '  compression(deliv/distinct)  root top-1 (identifiable)  top-3',
+        '  compression(deliv/distinct)  root top-1 (identifiable)  top-3 (identifiable)',
     );
     for (const s of summary.filter((x) => x.mode === mode)) {
       out(
@@ -81,8 +82,31 @@ export function printTables(summary: readonly FamilySummary[], options: object):
           `  ${pct(s.worst.precision)}   ${pct(s.worst.recall)}   ${String(s.missed).padStart(4)}` +
           `   ${String(s.merged).padStart(4)}  ${pct(s.worst.compression)} /${pct(s.worst.compressionDistinct)}` +
           `            ${pct(s.worst.rootTop1)} (${pct(s.worst.rootTop1Identifiable)})` +
-          `        ${pct(s.worst.rootTop3)}`,
+          `        ${pct(s.worst.rootTop3)} (${pct(s.worst.rootTop3Identifiable)})`,
       );
     }
   }
+}
+
+/** The issue's targets for Faultline's rule, each with the worst figure over every seed. */
+export function checkTargets(summary: readonly FamilySummary[]): Array<[string, boolean, string]> {
+  const all = summary.find((s) => s.mode === 'faultline' && s.family === 'all');
+  const storm = summary.find((s) => s.mode === 'faultline' && s.family === 'storm');
+  if (all === undefined || storm === undefined) return [];
+  const p = (n: number) => `${(n * 100).toFixed(1)} %`;
+  return [
+    ['pairwise F1 >= 95 % on every seed', all.worst.f1 >= 0.95, p(all.worst.f1)],
+    ['no missed failure', all.missed === 0, String(all.missed)],
+    [
+      'root cause top-1 >= 90 % (identifiable)',
+      all.worst.rootTop1Identifiable >= 0.9,
+      `${p(all.worst.rootTop1Identifiable)} (strict ${p(all.worst.rootTop1)})`,
+    ],
+    [
+      'root cause top-3 >= 98 % (identifiable)',
+      all.worst.rootTop3Identifiable >= 0.98,
+      `${p(all.worst.rootTop3Identifiable)} (strict ${p(all.worst.rootTop3)})`,
+    ],
+    ['compression >= 90 % on storms', storm.worst.compression >= 0.9, p(storm.worst.compression)],
+  ];
 }

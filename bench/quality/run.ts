@@ -21,7 +21,7 @@ import { scoreScenario, type QualityMetrics } from './metrics.js';
 import { replayOverHttp, startServer } from './replay-http.js';
 import { replayInProcess, type ReplayResult } from './replay-in-process.js';
 import { FAMILIES, generateScenario } from './scenarios.js';
-import { summarise, printTables, type Row } from './report.js';
+import { checkTargets, printTables, summarise, type Row } from './report.js';
 
 const START = Date.parse('2026-05-01T00:00:00Z');
 const SETTINGS = { BUSINESS_APP_AUTO_RESOLVE_INCIDENTS: 'true' };
@@ -145,8 +145,20 @@ async function main(): Promise<void> {
 
   const summary = summarise(rows);
   printTables(summary, o);
+  const targets = checkTargets(summary);
+  process.stdout.write('\nTargets (Faultline rule, worst over every seed)\n');
+  for (const [name, met, value] of targets) {
+    process.stdout.write(`  ${met ? 'met    ' : 'MISSED '} ${name}: ${value}\n`);
+  }
   const seconds = Math.round((Date.now() - started) / 1000);
-  const report = { generated: new Date().toISOString(), seconds, options: o, summary, rows };
+  const report = {
+    generated: new Date().toISOString(),
+    seconds,
+    options: o,
+    targets,
+    summary,
+    rows,
+  };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/quality-latest.json', `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\nWrote bench/results/quality-latest.json (${seconds} s)\n`);

@@ -269,13 +269,25 @@ function playExtras(
   taken: ReadonlySet<number>,
 ) {
   const { random, writer, t } = c;
-  // Noise on a service a failure reaches, or above one, would be that failure's alert in all but
-  // name: it lands elsewhere.
-  const near = new Set<number>(taken);
-  for (const s of taken) for (const up of c.index.upstream(s).keys()) near.add(up);
-  const quiet = t.services.filter((s) => !near.has(s.id));
-  for (let n = 0; n < c.plan.noisePerWave && quiet.length > 0; n++) {
+  // Noise on a service a failure reaches, above one, or beside one under a specific upstream
+  // would be that failure's alert in all but name: it lands elsewhere.
+  const near = new Set<number>();
+  const avoid = (service: number) => {
+    near.add(service);
+    for (const up of c.index.upstream(service).keys()) near.add(up);
+    for (const down of c.index.downstream(service).keys()) near.add(down);
+    for (const edge of c.index.services.get(service)!.upstream) {
+      if (t.services[edge.service - 1]!.layer === 0) continue;
+      for (const sibling of c.index.downstream(edge.service).keys()) near.add(sibling);
+    }
+  };
+  taken.forEach(avoid);
+  for (let n = 0; n < c.plan.noisePerWave; n++) {
+    const quiet = t.services.filter((s) => !near.has(s.id));
+    if (quiet.length === 0) break;
     const service = random.pick(quiet);
+    // Two noise alerts must not explain each other either.
+    avoid(service.id);
     const ref: TargetRef = { type: 'technical_service', id: service.id };
     const id = `w${wave}-noise${n}`;
     const at = start + random.int(0, 20) * MIN;

@@ -132,6 +132,19 @@ export class FaultlineRule implements CorrelationRule {
   }
 
   /**
+   * What the incident's best hypothesis says failed, when it is plausible: an alerting root, a
+   * silent one at least half of whose dependents alert, or infrastructure groups. Other open
+   * incidents on or below these services may be the same failure.
+   */
+  plausibleCause(incident: IncidentView): number[] {
+    const best = rankHypotheses(this.evidenceOf(incident), this.graph)[0];
+    if (best === undefined) return [];
+    if (best.group !== undefined) return [...best.group];
+    const share = Math.max(best.share, this.globalShare(best.root));
+    return best.alerting || share >= FULL_CAUSE_SHARE ? [best.root] : [];
+  }
+
+  /**
    * Share of a silent cause's direct dependents that alert over all open incidents, whichever
    * incident holds them: evidence split across incidents still counts.
    */

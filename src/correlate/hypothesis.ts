@@ -153,7 +153,12 @@ export function rankRootCauses(
     return { roots, titled: roots.length };
   }
   if (best !== undefined && plausibility(best) >= 1) {
-    const roots = [...new Set(ranked.map((h) => h.root))].slice(0, 3);
+    // Runners-up: the other explainers, those more of whose dependents alert first.
+    const others = ranked
+      .slice(1)
+      .filter((h) => h.root !== best.root)
+      .sort((a, b) => b.share - a.share || a.reach - b.reach || a.root - b.root);
+    const roots = [...new Set([best.root, ...others.map((h) => h.root)])].slice(0, 3);
     return { roots, titled: 1 };
   }
   const independent = [...services].filter((s) => {

@@ -65,7 +65,8 @@ export class InfrastructureRelation {
 }
 
 /**
- * Hosts and clusters of the event's VMs of which at least half the VMs now alert: each is
+ * Hosts and clusters of the event's VMs of which at least half the VMs, and at least two, now
+ * alert: each is
  * plausibly failing, so the incident explains the services it hosts. Call after the event's
  * incident is indexed (its VMs count as alerting).
  */
@@ -82,8 +83,9 @@ export function failingSites(
       const key = `${site.kind}:${site.id}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const total = graph.vmsIn(site);
-      if (total > 1 && alerting.alertingVmsIn(site) / total >= FULL_CAUSE_SHARE) out.push(site);
+      const alertingVms = alerting.alertingVmsIn(site);
+      // One VM's alert cannot tell its own failure from its host's: it takes two.
+      if (alertingVms >= 2 && alertingVms / graph.vmsIn(site) >= FULL_CAUSE_SHARE) out.push(site);
     }
   }
   return out;

@@ -88,11 +88,8 @@ export class Correlator {
     };
 
     const state = await this.apply(tx, choice, decided);
-    const hosted = await this.explainFailingSites(tx, state, decided, rule);
-    // Incidents on or below services of a failing host or cluster are merge candidates too.
-    const related = [...candidates, ...this.deps.indexes.incidents.onOrBelow(hosted)];
     const merged =
-      rule === null ? [] : await this.mergeRelated(tx, state, related, rule, facts.time, c.eventId);
+      rule === null ? [] : await this.consolidate(tx, state, decided, candidates, rule);
     const action = choice.chosen === null ? 'created' : choice.reopens ? 'reopened' : 'joined';
     const record: CorrelationRecord = {
       action,
@@ -110,6 +107,25 @@ export class Correlator {
     };
     this.log(c.eventId, record, state);
     return record;
+  }
+
+  /**
+   * After a decision, the Faultline rule looks again at what the incident now explains: a failing
+   * host or cluster, or its plausible cause. Open incidents on or below it, and the event's other
+   * candidates, merge into it when one cause explains both.
+   */
+  private async consolidate(
+    tx: Db,
+    state: IncidentState,
+    decided: DecidedEvent,
+    candidates: readonly IncidentState[],
+    rule: FaultlineRule,
+  ): Promise<number[]> {
+    const hosted = await this.explainFailingSites(tx, state, decided, rule);
+    const cause = rule.plausibleCause(state);
+    const below = this.deps.indexes.incidents.onOrBelow([...hosted, ...cause]);
+    const related = [...new Set([...candidates, ...below])];
+    return this.mergeRelated(tx, state, related, rule, Date.parse(decided.time), decided.id);
   }
 
   /** Scores the candidates of the configured rule. */

@@ -32,6 +32,8 @@ export const RECENT_PER_CAUSE = 16;
 /** What an incident contributes to the indexes, remembered to take back exactly that. */
 interface Indexed {
   services: Set<number>;
+  /** Services it is indexed under in `covering`: its own, its groups', and their upstreams. */
+  covered: Set<number>;
   /** Services counted as alerting (not context). */
   alerting: Set<number>;
   devices: Set<number>;
@@ -74,10 +76,12 @@ export class IncidentIndex {
   /** What is alerting across the open incidents. */
   readonly alerting: AlertingCounts;
   private readonly recentOnService = new Map<number, number[]>();
+  private readonly covering = new Map<number, Set<number>>();
   private readonly byDevice = new Map<number, Set<number>>();
   private readonly byVm = new Map<number, Set<number>>();
   private readonly recentBelow = new Map<number, number[]>();
   private readonly recentOnHost = new Map<number, number[]>();
+  private readonly recentInCluster = new Map<number, number[]>();
   private readonly indexed = new Map<number, Indexed>();
 
   constructor(
@@ -101,6 +105,7 @@ export class IncidentIndex {
     if (indexed === undefined) {
       indexed = {
         services: new Set(),
+        covered: new Set(),
         alerting: new Set(),
         devices: new Set(),
         vms: new Set(),
@@ -121,6 +126,7 @@ export class IncidentIndex {
       indexed.alerting.add(service);
       if (indexed.open) this.alerting.addService(service, 1);
     }
+    this.indexCovered(state, indexed);
     for (const device of state.devices) {
       if (indexed.devices.has(device)) continue;
       indexed.devices.add(device);
@@ -134,20 +140,42 @@ export class IncidentIndex {
     }
   }
 
+  /** Every incident, exactly, by the services on or above what it lists (for merging). */
+  private indexCovered(state: IncidentState, indexed: Indexed): void {
+    const mark = (service: number) => {
+      if (indexed.covered.has(service)) return;
+      indexed.covered.add(service);
+      add(this.covering, service, state.id);
+    };
+    const own = [...state.services, ...state.groups.flatMap((g) => [...g])];
+    for (const service of own) {
+      if (indexed.covered.has(service)) continue;
+      mark(service);
+      for (const upstream of this.graph.upstream(service).keys()) mark(upstream);
+    }
+  }
+
   /** The incident was just active: it goes to the front of every list it belongs to. */
   private touchRecent(state: IncidentState): void {
+    // Services of its infrastructure groups count as its own: it explains them.
+    const services = new Set<number>(state.services);
+    for (const group of state.groups) group.forEach((s) => services.add(s));
     const upstreams = new Set<number>();
-    for (const service of state.services) {
+    for (const service of services) {
       touch(this.recentOnService, service, state.id);
       for (const upstream of this.graph.upstream(service).keys()) upstreams.add(upstream);
     }
     for (const upstream of upstreams) touch(this.recentBelow, upstream, state.id);
     const hosts = new Set<number>(state.devices);
+    const clusters = new Set<number>();
     for (const vm of state.vms) {
       const host = this.graph.hostOf(vm);
       if (host !== null) hosts.add(host);
+      const cluster = this.graph.clusterOf(vm);
+      if (cluster !== null) clusters.add(cluster);
     }
     for (const host of hosts) touch(this.recentOnHost, host, state.id);
+    for (const cluster of clusters) touch(this.recentInCluster, cluster, state.id);
   }
 
   /** Forgets an incident (resolved, closed, merged or deleted). */
@@ -157,6 +185,7 @@ export class IncidentIndex {
     for (const service of indexed.alerting) {
       if (indexed.open) this.alerting.addService(service, -1);
     }
+    for (const service of indexed.covered) remove(this.covering, service, id);
     for (const device of indexed.devices) remove(this.byDevice, device, id);
     for (const vm of indexed.vms) {
       remove(this.byVm, vm, id);
@@ -167,12 +196,11 @@ export class IncidentIndex {
     this.incidents.delete(id);
   }
 
-  /** Recently active incidents on the given services or below them. */
+  /** Every incident listing one of the services or something that depends on one of them. */
   onOrBelow(services: Iterable<number>): IncidentState[] {
     const ids = new Set<number>();
     for (const service of services) {
-      for (const id of this.recentOnService.get(service) ?? []) ids.add(id);
-      for (const id of this.recentBelow.get(service) ?? []) ids.add(id);
+      for (const id of this.covering.get(service) ?? []) ids.add(id);
     }
     return [...ids].flatMap((id) => this.incidents.get(id) ?? []);
   }
@@ -203,6 +231,8 @@ export class IncidentIndex {
       collect(this.byVm.get(vm));
       const host = this.graph.hostOf(vm);
       if (host !== null) collect(this.recentOnHost.get(host));
+      const cluster = this.graph.clusterOf(vm);
+      if (cluster !== null) collect(this.recentInCluster.get(cluster));
     }
     const out: IncidentState[] = [];
     for (const id of ids) {
