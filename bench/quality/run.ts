@@ -2,7 +2,7 @@
  * `npm run bench:quality`: labelled alert storms replayed through the HTTP API of a real
  * `faultline serve`, scored for grouping and root cause; Faultline's rule beside the plugin's.
  *
- * Options: --seeds 1,2,3  --services 3000  --modes faultline,plugin  --in-process (no HTTP)
+ * Options: --seeds 1,2,3,4,5  --services 3000  --modes faultline,plugin  --in-process (no HTTP)
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +36,7 @@ interface Options {
 function options(): Options {
   const { values } = parseArgs({
     options: {
-      seeds: { type: 'string', default: '1,2,3' },
+      seeds: { type: 'string', default: '1,2,3,4,5' },
       services: { type: 'string', default: '3000' },
       modes: { type: 'string', default: 'faultline,plugin' },
       'in-process': { type: 'boolean', default: false },

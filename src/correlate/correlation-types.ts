@@ -50,6 +50,8 @@ export interface ScoredCandidate {
   readonly components: ScoreComponents;
   /** Why the dependency term has its value, in words. */
   readonly relation: string;
+  /** Hops to the nearest related alerting service (Infinity when none): the first tie-break. */
+  readonly distance: number;
 }
 
 export interface CorrelationSettings {

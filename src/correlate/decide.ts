@@ -26,6 +26,8 @@ function eligible(event: EventFacts, incident: IncidentView, windowMinutes: numb
   return event.time - incident.resolvedAt <= windowMinutes * MINUTE_MS;
 }
 
+const closer = (a: number, b: number) => (a === b ? 0 : a < b ? -1 : 1);
+
 /**
  * Scores every candidate and picks the best at or above the threshold; ties go to the incident
  * with the most recent activity, then to the newer incident.
@@ -41,8 +43,13 @@ export function chooseIncident(
     if (!eligible(event, incident, settings.windowMinutes)) continue;
     scored.push([scoreIncident(event, incident, rule, settings), incident]);
   }
+  // Ties go to the closer relation, then to the most recent activity, then to the newer.
   scored.sort(
-    ([a, ai], [b, bi]) => b.score - a.score || bi.lastEventAt - ai.lastEventAt || bi.id - ai.id,
+    ([a, ai], [b, bi]) =>
+      b.score - a.score ||
+      closer(a.distance, b.distance) ||
+      bi.lastEventAt - ai.lastEventAt ||
+      bi.id - ai.id,
   );
 
   const best = scored[0];

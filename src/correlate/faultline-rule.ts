@@ -3,9 +3,9 @@ import type { EventFacts, IncidentView } from './correlation-types.js';
 import type { AlertingEvidence } from './evidence.js';
 import {
   FULL_CAUSE_SHARE,
-  extendEvidence,
   gatherEvidence,
-  rankHypotheses,
+  bestExtended,
+  bestHypothesis,
   type Evidence,
 } from './hypothesis.js';
 import { InfrastructureRelation } from './infrastructure-relation.js';
@@ -16,6 +16,12 @@ import { DEPENDENCY_STRENGTH } from './weights.js';
 const CANDIDATE_SPECIFICITY = 0.2;
 /** Only the most specific shared upstreams of an event bring candidates. */
 const CANDIDATE_CAUSES = 4;
+
+/**
+ * The evidence of each incident, kept across events (a rule is made per event): recomputed only
+ * when its services or groups changed. An incident object belongs to one topology version.
+ */
+const evidenceCache = new WeakMap<IncidentView, { size: number; evidence: Evidence }>();
 
 const specificityOf = (share: number) => Math.min(1, share / FULL_CAUSE_SHARE);
 
@@ -29,7 +35,6 @@ const specificityOf = (share: number) => Math.min(1, share / FULL_CAUSE_SHARE);
  */
 export class FaultlineRule implements CorrelationRule {
   readonly name = 'faultline';
-  private readonly evidence = new WeakMap<IncidentView, { size: number; evidence: Evidence }>();
   private readonly chosenCauses = new WeakMap<EventFacts, Set<number>>();
   private readonly shares = new WeakMap<EventFacts, Map<number, number>>();
 
@@ -45,10 +50,10 @@ export class FaultlineRule implements CorrelationRule {
   /** The incident's evidence (its alerting services), recomputed when its services changed. */
   evidenceOf(incident: IncidentView): Evidence {
     const size = incident.services.size - incident.context.size + incident.groups.length * 1e6;
-    const cached = this.evidence.get(incident);
+    const cached = evidenceCache.get(incident);
     if (cached !== undefined && cached.size === size) return cached.evidence;
     const evidence = gatherEvidence(alertingServices(incident), this.graph, incident.groups);
-    this.evidence.set(incident, { size, evidence });
+    evidenceCache.set(incident, { size, evidence });
     return evidence;
   }
 
@@ -77,13 +82,7 @@ export class FaultlineRule implements CorrelationRule {
 
   private hypothesisRelation(event: EventFacts, incident: IncidentView): DependencyRelation {
     const group = event.group === null ? null : new Set(event.group);
-    const evidence = extendEvidence(
-      this.evidenceOf(incident),
-      eventAlerting(event),
-      this.graph,
-      group,
-    );
-    const best = rankHypotheses(evidence, this.graph)[0];
+    const best = bestExtended(this.evidenceOf(incident), eventAlerting(event), this.graph, group);
     if (best === undefined) {
       return { strength: 0, relation: 'no common cause within the depth', specificity: 0 };
     }
@@ -96,11 +95,12 @@ export class FaultlineRule implements CorrelationRule {
       // Named as the plugin does: "<dependent> depends on <root>".
       const fromEvent = eventAlerting(event).includes(best.root);
       const side = fromEvent ? alertingServices(incident) : eventAlerting(event);
-      const below = this.graph.downstream(best.root);
-      const dependent = side.find((s) => below.has(s)) ?? side[0] ?? best.root;
+      const dependsOnRoot = (s: number) => this.graph.upstream(s).has(best.root);
+      const dependent = side.find(dependsOnRoot) ?? side[0] ?? best.root;
       const name = this.graph.service(dependent)?.name ?? `#${dependent}`;
       const relation = `${name} depends on ${root}`;
-      return { strength: DEPENDENCY_STRENGTH.dependent, relation, specificity: 1 };
+      const distance = this.nearest(event, incident);
+      return { strength: DEPENDENCY_STRENGTH.dependent, relation, specificity: 1, distance };
     }
     const share = Math.max(best.share, this.globalShares(event).get(best.root) ?? 0);
     const specificity = specificityOf(share);
@@ -111,6 +111,20 @@ export class FaultlineRule implements CorrelationRule {
       relation: `both depend on ${root}, ${lit} of whose ${branches} direct dependents alert`,
       specificity,
     };
+  }
+
+  /** Fewest dependency hops between an alerting service of the event and one of the incident. */
+  private nearest(event: EventFacts, incident: IncidentView): number {
+    let nearest = Infinity;
+    const incidentServices = alertingServices(incident);
+    for (const e of eventAlerting(event)) {
+      const up = this.graph.upstream(e);
+      for (const i of incidentServices) {
+        const below = this.graph.upstream(i).get(e) ?? Infinity;
+        nearest = Math.min(nearest, up.get(i) ?? Infinity, below);
+      }
+    }
+    return nearest;
   }
 
   /**
@@ -137,7 +151,7 @@ export class FaultlineRule implements CorrelationRule {
    * incidents on or below these services may be the same failure.
    */
   plausibleCause(incident: IncidentView): number[] {
-    const best = rankHypotheses(this.evidenceOf(incident), this.graph)[0];
+    const best = bestHypothesis(this.evidenceOf(incident), this.graph);
     if (best === undefined) return [];
     if (best.group !== undefined) return [...best.group];
     const share = Math.max(best.share, this.globalShare(best.root));
@@ -158,15 +172,21 @@ export class FaultlineRule implements CorrelationRule {
     const cached = this.shares.get(event);
     if (cached !== undefined) return cached;
     const alerting = eventAlerting(event);
-    const fresh = alerting.filter((s) => !this.alerting.isAlerting(s));
+    // The event's own services that are not alerting yet add to their direct upstreams' count.
+    const mine = new Map<number, number>();
+    for (const service of alerting) {
+      if (this.alerting.isAlerting(service)) continue;
+      for (const edge of this.graph.service(service)?.upstream ?? []) {
+        mine.set(edge.service, (mine.get(edge.service) ?? 0) + 1);
+      }
+    }
     const shares = new Map<number, number>();
     for (const service of alerting) {
       for (const upstream of this.graph.upstream(service).keys()) {
         if (shares.has(upstream) || alerting.includes(upstream)) continue;
-        const dependents = this.graph.service(upstream)?.downstream ?? [];
-        const mine = dependents.filter((edge) => fresh.includes(edge.service)).length;
-        const count = this.alerting.alertingDependentsOf(upstream) + mine;
-        shares.set(upstream, dependents.length === 0 ? 0 : count / dependents.length);
+        const dependents = this.graph.service(upstream)?.downstream.length ?? 0;
+        const count = this.alerting.alertingDependentsOf(upstream) + (mine.get(upstream) ?? 0);
+        shares.set(upstream, dependents === 0 ? 0 : count / dependents);
       }
     }
     this.shares.set(event, shares);

@@ -12,8 +12,11 @@ import type { DependencyView } from '../topology/topology-index.js';
 export const FULL_CAUSE_SHARE = 0.5;
 
 export interface Evidence {
-  /** The services that explain every alerting service of the incident. */
-  readonly explainers: ReadonlySet<number>;
+  /**
+   * The services that explain every alerting service of the incident, each with its depth: the
+   * most hops from an alerting service up to it. The shallowest is the most specific.
+   */
+  readonly explainers: ReadonlyMap<number, number>;
   /** Infrastructure groups that explain every alerting service. */
   readonly groups: ReadonlyArray<ReadonlySet<number>>;
   readonly alerting: ReadonlySet<number>;
@@ -26,13 +29,13 @@ export interface Hypothesis {
   readonly alerting: boolean;
   /** Share of its direct dependents that alert in this evidence. */
   readonly share: number;
-  /** Services depending on it within the depth: smaller is more specific. */
-  readonly reach: number;
+  /** Most hops from an alerting service up to it: smaller is more specific. */
+  readonly depth: number;
 }
 
-/** Services that are `service` or that it depends on within the depth. */
-function selfAndUpstream(service: number, graph: DependencyView): number[] {
-  return [service, ...graph.upstream(service).keys()];
+/** `service` at 0 and what it depends on within the depth, with their distances. */
+function selfAndUpstream(service: number, graph: DependencyView): Iterable<[number, number]> {
+  return [[service, 0], ...graph.upstream(service)];
 }
 
 /** Whether a service is in the group or depends on one of its services within the depth. */
@@ -40,6 +43,23 @@ function covers(group: ReadonlySet<number>, service: number, graph: DependencyVi
   if (group.has(service)) return true;
   for (const upstream of graph.upstream(service).keys()) if (group.has(upstream)) return true;
   return false;
+}
+
+/** Keeps the explainers that also explain `service`, deepening them as needed. */
+function narrow(
+  explainers: ReadonlyMap<number, number> | null,
+  service: number,
+  graph: DependencyView,
+): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [node, distance] of selfAndUpstream(service, graph)) {
+    if (explainers === null) out.set(node, distance);
+    else {
+      const depth = explainers.get(node);
+      if (depth !== undefined) out.set(node, Math.max(depth, distance));
+    }
+  }
+  return out;
 }
 
 /** The evidence of a set of alerting services (an incident's, or an incident's plus more). */
@@ -50,15 +70,12 @@ export function gatherEvidence(
 ): Evidence {
   const alerting = new Set(services);
   const covering = groups.filter((g) => [...alerting].every((s) => covers(g, s, graph)));
-  let explainers = new Set<number>();
-  let first = true;
+  let explainers: Map<number, number> | null = null;
   for (const service of alerting) {
-    const mine = new Set(selfAndUpstream(service, graph));
-    explainers = first ? mine : new Set([...explainers].filter((x) => mine.has(x)));
-    first = false;
+    explainers = narrow(explainers, service, graph);
     if (explainers.size === 0) break;
   }
-  return { explainers, groups: covering, alerting };
+  return { explainers: explainers ?? new Map(), groups: covering, alerting };
 }
 
 /** The evidence with more alerting services added (an event's), without recomputing it. */
@@ -70,11 +87,8 @@ export function extendEvidence(
 ): Evidence {
   const added = services.filter((s) => !evidence.alerting.has(s));
   if (added.length === 0 && group === null) return evidence;
-  let explainers = new Set(evidence.explainers);
-  for (const service of added) {
-    const mine = new Set(selfAndUpstream(service, graph));
-    explainers = new Set([...explainers].filter((x) => mine.has(x)));
-  }
+  let explainers: ReadonlyMap<number, number> = evidence.explainers;
+  for (const service of added) explainers = narrow(explainers, service, graph);
   const alerting = new Set([...evidence.alerting, ...added]);
   const groups = evidence.groups.filter((g) => added.every((s) => covers(g, s, graph)));
   if (group !== null && [...alerting].every((s) => covers(group, s, graph))) groups.push(group);
@@ -92,28 +106,91 @@ export function dependentShare(
   return dependents.filter((edge) => alerting.has(edge.service)).length / dependents.length;
 }
 
-/**
- * Every explaining service as a hypothesis, best first: alerting ones, then silent ones, each
- * from the most specific (fewest dependents) up. The most specific silent explainer is the
- * lowest common upstream; those above it add no evidence of their own.
- */
-export function rankHypotheses(evidence: Evidence, graph: DependencyView): Hypothesis[] {
-  const services: Hypothesis[] = [...evidence.explainers].map((root) => ({
+function hypothesis(root: number, depth: number, evidence: Evidence, graph: DependencyView) {
+  const alerting = evidence.alerting.has(root);
+  return {
     root,
-    alerting: evidence.alerting.has(root),
-    share: dependentShare(root, evidence.alerting, graph),
-    reach: graph.downstream(root).size,
-  }));
-  services.sort(
-    (a, b) => Number(b.alerting) - Number(a.alerting) || a.reach - b.reach || a.root - b.root,
+    alerting,
+    depth,
+    share: alerting ? 1 : dependentShare(root, evidence.alerting, graph),
+  };
+}
+
+function groupHypothesis(group: ReadonlySet<number>): Hypothesis {
+  return { root: Math.min(...group), group, alerting: true, share: 1, depth: 0 };
+}
+
+/**
+ * The best hypothesis: the most specific alerting explainer; else an infrastructure group;
+ * else the most specific silent explainer (the lowest common upstream). The ones above it add
+ * no evidence of their own. Linear in the number of explainers.
+ */
+export function bestHypothesis(evidence: Evidence, graph: DependencyView): Hypothesis | undefined {
+  return bestExtended(evidence, [], graph, null);
+}
+
+/** Whether [root, depth] beats the best so far: shallower, then the lower id. */
+function beats(root: number, depth: number, best: readonly [number, number] | null): boolean {
+  return best === null || depth < best[1] || (depth === best[1] && root < best[0]);
+}
+
+/**
+ * bestHypothesis of the evidence extended with `services` (and an infrastructure group),
+ * without building the extended evidence: one lookup per explainer and added service. This is
+ * what every candidate of every event costs.
+ */
+export function bestExtended(
+  evidence: Evidence,
+  services: readonly number[],
+  graph: DependencyView,
+  group: ReadonlySet<number> | null,
+): Hypothesis | undefined {
+  const added = services.filter((s) => !evidence.alerting.has(s));
+  const closures = added.map((s) => graph.upstream(s));
+  let alerting: [number, number] | null = null;
+  let silent: [number, number] | null = null;
+  for (const [root, known] of evidence.explainers) {
+    let depth = known;
+    for (let i = 0; i < added.length && depth >= 0; i++) {
+      const distance = added[i] === root ? 0 : closures[i]!.get(root);
+      depth = distance === undefined ? -1 : Math.max(depth, distance);
+    }
+    if (depth < 0) continue;
+    if (evidence.alerting.has(root) || added.includes(root)) {
+      if (beats(root, depth, alerting)) alerting = [root, depth];
+    } else if (beats(root, depth, silent)) silent = [root, depth];
+  }
+  const extended =
+    added.length === 0
+      ? evidence
+      : { ...evidence, alerting: new Set([...evidence.alerting, ...added]) };
+  if (alerting !== null) return hypothesis(alerting[0], alerting[1], extended, graph);
+  const groups = extendedGroups(evidence, added, graph, group);
+  if (groups.length > 0) return groupHypothesis(groups[0]!);
+  return silent === null ? undefined : hypothesis(silent[0], silent[1], extended, graph);
+}
+
+function extendedGroups(
+  evidence: Evidence,
+  added: readonly number[],
+  graph: DependencyView,
+  group: ReadonlySet<number> | null,
+): ReadonlyArray<ReadonlySet<number>> {
+  const groups = evidence.groups.filter((g) => added.every((s) => covers(g, s, graph)));
+  if (group === null) return groups;
+  const all = [...evidence.alerting, ...added];
+  return all.every((s) => covers(group, s, graph)) ? [...groups, group] : groups;
+}
+
+/** Every hypothesis, best first (see bestHypothesis): for naming root causes. */
+export function rankHypotheses(evidence: Evidence, graph: DependencyView): Hypothesis[] {
+  const services = [...evidence.explainers].map(([root, depth]) =>
+    hypothesis(root, depth, evidence, graph),
   );
-  const groups: Hypothesis[] = evidence.groups.map((group) => ({
-    root: Math.min(...group),
-    group,
-    alerting: true,
-    share: 1,
-    reach: group.size,
-  }));
+  services.sort(
+    (a, b) => Number(b.alerting) - Number(a.alerting) || a.depth - b.depth || a.root - b.root,
+  );
+  const groups = evidence.groups.map(groupHypothesis);
   // An alerting service explains more specifically than a whole group; a group beats silence.
   const firstSilent = services.findIndex((h) => !h.alerting);
   const at = firstSilent < 0 ? services.length : firstSilent;
@@ -124,6 +201,7 @@ export function rankHypotheses(evidence: Evidence, graph: DependencyView): Hypot
 export function plausibility(hypothesis: Hypothesis): number {
   return hypothesis.alerting ? 1 : Math.min(1, hypothesis.share / FULL_CAUSE_SHARE);
 }
+
 /** Probable root causes, best first; the first `titled` of them name the incident. */
 export interface RankedRoots {
   readonly roots: number[];
@@ -157,7 +235,7 @@ export function rankRootCauses(
     const others = ranked
       .slice(1)
       .filter((h) => h.root !== best.root)
-      .sort((a, b) => b.share - a.share || a.reach - b.reach || a.root - b.root);
+      .sort((a, b) => b.share - a.share || a.depth - b.depth || a.root - b.root);
     const roots = [...new Set([best.root, ...others.map((h) => h.root)])].slice(0, 3);
     return { roots, titled: 1 };
   }
@@ -166,10 +244,8 @@ export function rankRootCauses(
     return true;
   });
   const roots = independent.length > 0 ? independent : [...services];
-  const covered = (root: number) => {
-    const below = graph.downstream(root);
-    return [...services].filter((s) => below.has(s)).length;
-  };
+  const covered = (root: number) =>
+    [...services].filter((s) => s === root || graph.upstream(s).has(root)).length;
   const ordered = roots
     .map((root) => [root, covered(root)] as const)
     .sort((a, b) => b[1] - a[1] || byName(graph)(a[0], b[0]))

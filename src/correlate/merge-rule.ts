@@ -1,7 +1,7 @@
 import type { DependencyView } from '../topology/topology-index.js';
 import type { IncidentView } from './correlation-types.js';
 import type { FaultlineRule } from './faultline-rule.js';
-import { FULL_CAUSE_SHARE, extendEvidence, rankHypotheses } from './hypothesis.js';
+import { FULL_CAUSE_SHARE, bestHypothesis, extendEvidence } from './hypothesis.js';
 
 const MINUTE_MS = 60_000;
 
@@ -25,7 +25,7 @@ export function explainedTogether(
   }
   let evidence = extendEvidence(rule.evidenceOf(a), alertingB, graph);
   for (const group of b.groups) evidence = extendEvidence(evidence, [], graph, group);
-  const best = rankHypotheses(evidence, graph)[0];
+  const best = bestHypothesis(evidence, graph);
   if (best === undefined) return false;
   if (best.alerting) return true;
   const share = Math.max(best.share, rule.globalShare(best.root));

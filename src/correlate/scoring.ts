@@ -19,6 +19,8 @@ export interface DependencyRelation {
   readonly relation: string;
   /** How much a shared cause counts (1 = fully; the Faultline rule's judgement). */
   readonly specificity?: number;
+  /** Hops to the nearest related alerting service: breaks ties between equal scores. */
+  readonly distance?: number;
 }
 
 /** The dependency term of a correlation rule: how one event relates to one incident. */
@@ -146,7 +148,7 @@ export function scoreIncident(
   settings: CorrelationSettings,
 ): ScoredCandidate {
   const overlap = rule.overlaps(event, incident) ? WEIGHTS.serviceOverlap : 0;
-  const { strength, relation, specificity } = rule.relation(event, incident);
+  const { strength, relation, specificity, distance } = rule.relation(event, incident);
   const dependency = WEIGHTS.dependency * strength;
   const infrastructure = WEIGHTS.infrastructure * infrastructureShare(event, incident);
   const gapMinutes = (event.time - incident.lastEventAt) / MINUTE_MS;
@@ -166,5 +168,6 @@ export function scoreIncident(
       ...(specificity === undefined ? {} : { specificity: round(specificity) }),
     },
     relation,
+    distance: distance ?? Infinity,
   };
 }

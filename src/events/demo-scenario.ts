@@ -54,7 +54,7 @@ const FAILURES: readonly ScriptedAlert[] = [
     60,
     'demo-mobile-gateway',
     ['technical_service', 'mobile-gateway'],
-    'medium',
+    'high',
     'mobile-gateway: upstream timeouts',
   ),
 ];

@@ -29,6 +29,9 @@ export interface IncidentState extends IncidentView {
  */
 export const RECENT_PER_CAUSE = 16;
 
+/** Most candidates an event scores: the strongest and newest relations first. */
+export const MAX_CANDIDATES = 64;
+
 /** What an incident contributes to the indexes, remembered to take back exactly that. */
 interface Indexed {
   services: Set<number>;
@@ -206,39 +209,46 @@ export class IncidentIndex {
   }
 
   /**
-   * Incidents that could relate to the event: on its services or its upstreams, recently
-   * active ones below its services or below an upstream that `sharedUpstream` accepts, on its
-   * devices and VMs, or recently on the hosts of its VMs.
+   * Incidents that could relate to the event, strongest relation first and at most
+   * MAX_CANDIDATES: on its devices and VMs; on its services; on its upstreams, nearest first;
+   * below its services; below an upstream that `sharedUpstream` accepts; on the hosts and
+   * clusters of its VMs. The cost of an event is thus bounded however many incidents are open.
    */
-  candidates(event: EventFacts, sharedUpstream: (upstream: number) => boolean = () => true) {
-    const ids = new Set<number>();
+  candidates(
+    event: EventFacts,
+    sharedUpstream: (upstream: number) => boolean = () => true,
+  ): IncidentState[] {
+    const out = new Map<number, IncidentState>();
     const collect = (list: Iterable<number> | undefined) => {
-      for (const id of list ?? []) ids.add(id);
+      for (const id of list ?? []) {
+        if (out.size >= MAX_CANDIDATES) return;
+        const state = this.incidents.get(id);
+        if (state !== undefined) out.set(id, state);
+      }
     };
+    // Strongest relations first, so that the cap drops only the weakest and oldest.
+    for (const device of event.devices) collect(this.byDevice.get(device));
+    for (const vm of event.vms) collect(this.byVm.get(vm));
+    for (const service of event.services) collect(this.recentOnService.get(service));
     for (const service of event.services) {
-      collect(this.recentOnService.get(service));
-      collect(this.recentBelow.get(service));
+      // Upstream closures are ordered nearest first.
       for (const upstream of this.graph.upstream(service).keys()) {
         collect(this.recentOnService.get(upstream));
+      }
+      collect(this.recentBelow.get(service));
+    }
+    for (const service of event.services) {
+      for (const upstream of this.graph.upstream(service).keys()) {
         if (sharedUpstream(upstream)) collect(this.recentBelow.get(upstream));
       }
     }
-    for (const device of event.devices) {
-      collect(this.byDevice.get(device));
-      collect(this.recentOnHost.get(device));
-    }
+    for (const device of event.devices) collect(this.recentOnHost.get(device));
     for (const vm of event.vms) {
-      collect(this.byVm.get(vm));
       const host = this.graph.hostOf(vm);
       if (host !== null) collect(this.recentOnHost.get(host));
       const cluster = this.graph.clusterOf(vm);
       if (cluster !== null) collect(this.recentInCluster.get(cluster));
     }
-    const out: IncidentState[] = [];
-    for (const id of ids) {
-      const state = this.incidents.get(id);
-      if (state !== undefined) out.push(state);
-    }
-    return out;
+    return [...out.values()];
   }
 }
