@@ -88,7 +88,12 @@ function assembleAutomation(database: Database, settings: Settings, clock: Clock
           const roots = rootCauses(services, graph());
           return { roots, titled: roots.length };
         }
-      : (services, groups) => rankRootCauses(services, graph(), groups);
+      : (services, groups) => rankRootCauses(services, graph(), groups, globalShare);
+  const globalShare = (service: number) => {
+    const dependents = graph().service(service)?.downstream.length ?? 0;
+    const alerting = indexes.incidents.alerting.alertingDependentsOf(service);
+    return dependents === 0 ? 0 : alerting / dependents;
+  };
   const incidentStore: IncidentStore = new IncidentStore(clock, graph, ranker);
   const indexes: AutomationIndexes = new AutomationIndexes(
     automation.maxDependencyDepth,

@@ -222,6 +222,8 @@ export function rankRootCauses(
   services: ReadonlySet<number>,
   graph: DependencyView,
   groups: ReadonlyArray<ReadonlySet<number>> = [],
+  /** Share of a service's dependents alerting over every open incident, when known. */
+  globalShare: (service: number) => number = () => 0,
 ): RankedRoots {
   const evidence = gatherEvidence(services, graph, groups);
   const ranked = rankHypotheses(evidence, graph);
@@ -231,11 +233,15 @@ export function rankRootCauses(
     return { roots, titled: roots.length };
   }
   if (best !== undefined && plausibility(best) >= 1) {
-    // Runners-up: the other explainers, those more of whose dependents alert first.
+    // Runners-up: the services the best depends on directly (the failure may sit one level up),
+    // those with more alerting dependents in any incident first; then the other explainers.
+    const parents = new Set((graph.service(best.root)?.upstream ?? []).map((e) => e.service));
+    const weight = (h: Hypothesis) =>
+      parents.has(h.root) ? 2 + Math.max(h.share, globalShare(h.root)) : h.share;
     const others = ranked
       .slice(1)
       .filter((h) => h.root !== best.root)
-      .sort((a, b) => b.share - a.share || a.depth - b.depth || a.root - b.root);
+      .sort((a, b) => weight(b) - weight(a) || a.depth - b.depth || a.root - b.root);
     const roots = [...new Set([best.root, ...others.map((h) => h.root)])].slice(0, 3);
     return { roots, titled: 1 };
   }
