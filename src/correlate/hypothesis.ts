@@ -98,21 +98,28 @@ export function extendEvidence(
 /** Share of `cause`'s direct dependents among the alerting services. */
 export function dependentShare(
   cause: number,
-  alerting: ReadonlySet<number>,
+  alerting: { has(service: number): boolean },
   graph: DependencyView,
 ): number {
   const dependents = graph.service(cause)?.downstream ?? [];
   if (dependents.length === 0) return 0;
-  return dependents.filter((edge) => alerting.has(edge.service)).length / dependents.length;
+  let count = 0;
+  for (const edge of dependents) if (alerting.has(edge.service)) count++;
+  return count / dependents.length;
 }
 
-function hypothesis(root: number, depth: number, evidence: Evidence, graph: DependencyView) {
-  const alerting = evidence.alerting.has(root);
+function hypothesis(
+  root: number,
+  depth: number,
+  alerting: { has(service: number): boolean },
+  graph: DependencyView,
+): Hypothesis {
+  const isAlerting = alerting.has(root);
   return {
     root,
-    alerting,
+    alerting: isAlerting,
     depth,
-    share: alerting ? 1 : dependentShare(root, evidence.alerting, graph),
+    share: isAlerting ? 1 : dependentShare(root, alerting, graph),
   };
 }
 
@@ -147,27 +154,55 @@ export function bestExtended(
 ): Hypothesis | undefined {
   const added = services.filter((s) => !evidence.alerting.has(s));
   const closures = added.map((s) => graph.upstream(s));
-  let alerting: [number, number] | null = null;
-  let silent: [number, number] | null = null;
-  for (const [root, known] of evidence.explainers) {
+  // The explainer's depth once the added services count too; -1 if it does not explain them.
+  const deepen = (root: number, known: number) => {
     let depth = known;
     for (let i = 0; i < added.length && depth >= 0; i++) {
       const distance = added[i] === root ? 0 : closures[i]!.get(root);
       depth = distance === undefined ? -1 : Math.max(depth, distance);
     }
-    if (depth < 0) continue;
-    if (evidence.alerting.has(root) || added.includes(root)) {
-      if (beats(root, depth, alerting)) alerting = [root, depth];
-    } else if (beats(root, depth, silent)) silent = [root, depth];
+    return depth;
+  };
+  let alerting: [number, number] | null = null;
+  let silent: [number, number] | null = null;
+  const ordered = orderedExplainers(evidence);
+  // Alerting explainers are few: the incident's own, and an added service explaining it all.
+  for (const root of [...alertingExplainers(evidence), ...added]) {
+    const known = evidence.explainers.get(root);
+    const depth = known === undefined ? -1 : deepen(root, known);
+    if (depth >= 0 && beats(root, depth, alerting)) alerting = [root, depth];
   }
-  const extended =
-    added.length === 0
-      ? evidence
-      : { ...evidence, alerting: new Set([...evidence.alerting, ...added]) };
+  if (alerting === null) {
+    // Shallowest first: no later explainer can end up shallower than the best found.
+    for (const [root, known] of ordered) {
+      if (silent !== null && known > silent[1]) break;
+      const depth = deepen(root, known);
+      if (depth >= 0 && beats(root, depth, silent)) silent = [root, depth];
+    }
+  }
+  const extended = { has: (s: number) => evidence.alerting.has(s) || added.includes(s) };
   if (alerting !== null) return hypothesis(alerting[0], alerting[1], extended, graph);
   const groups = extendedGroups(evidence, added, graph, group);
   if (groups.length > 0) return groupHypothesis(groups[0]!);
   return silent === null ? undefined : hypothesis(silent[0], silent[1], extended, graph);
+}
+
+const ordering = new WeakMap<Evidence, ReadonlyArray<readonly [number, number]>>();
+
+/** The evidence's silent explainers, shallowest first (computed once per evidence). */
+function orderedExplainers(evidence: Evidence): ReadonlyArray<readonly [number, number]> {
+  let ordered = ordering.get(evidence);
+  if (ordered === undefined) {
+    ordered = [...evidence.explainers]
+      .filter(([root]) => !evidence.alerting.has(root))
+      .sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+    ordering.set(evidence, ordered);
+  }
+  return ordered;
+}
+
+function alertingExplainers(evidence: Evidence): number[] {
+  return [...evidence.alerting].filter((s) => evidence.explainers.has(s));
 }
 
 function extendedGroups(
@@ -185,7 +220,7 @@ function extendedGroups(
 /** Every hypothesis, best first (see bestHypothesis): for naming root causes. */
 export function rankHypotheses(evidence: Evidence, graph: DependencyView): Hypothesis[] {
   const services = [...evidence.explainers].map(([root, depth]) =>
-    hypothesis(root, depth, evidence, graph),
+    hypothesis(root, depth, evidence.alerting, graph),
   );
   services.sort(
     (a, b) => Number(b.alerting) - Number(a.alerting) || a.depth - b.depth || a.root - b.root,
