@@ -1,4 +1,5 @@
 import { SEVERITIES } from '../config/settings.js';
+import { catalogSpec } from '../store/named-resources.js';
 import { NOW, type ResourceSpec, type Row } from '../store/resource-spec.js';
 
 export const EVENT_STATUSES = ['triggered', 'ok', 'suppressed'] as const;
@@ -19,27 +20,7 @@ export const EVENT_TARGET_TYPES = [
   'technical_service',
 ] as const;
 
-export const eventSourceSpec: ResourceSpec = {
-  name: 'event-sources',
-  table: 'event_sources',
-  singular: 'event source',
-  fields: [
-    {
-      name: 'name',
-      type: { kind: 'string', maxLength: 64 },
-      required: true,
-      unique: true,
-      filter: true,
-      search: true,
-      sortable: true,
-    },
-    { name: 'description', type: { kind: 'text' }, default: '', search: true },
-  ],
-  ordering: ['name'],
-  brief: ['name'],
-  nameColumn: 'name',
-  display: (row: Row) => String(row.name),
-};
+export const eventSourceSpec = catalogSpec('event-sources', 'event_sources', 'event source');
 
 export const eventSpec: ResourceSpec = {
   name: 'events',

@@ -1,6 +1,5 @@
-import type { FieldSpec, ResourceSpec, Row } from '../store/resource-spec.js';
-
-const byName = (row: Row): string => String(row.name);
+import { BY_NAME, uniqueName } from '../store/named-resources.js';
+import type { FieldSpec, ResourceSpec } from '../store/resource-spec.js';
 
 const netboxId: FieldSpec = {
   name: 'netbox_id',
@@ -11,15 +10,7 @@ const netboxId: FieldSpec = {
   description: 'Id of the object in NetBox, set by the NetBox sync.',
 };
 
-const name: FieldSpec = {
-  name: 'name',
-  type: { kind: 'string', maxLength: 64 },
-  required: true,
-  unique: true,
-  filter: true,
-  search: true,
-  sortable: true,
-};
+const name = uniqueName(64);
 
 const optionalText = (fieldName: string, maxLength = 100): FieldSpec => ({
   name: fieldName,
@@ -45,10 +36,7 @@ export const clusterSpec: ResourceSpec = {
   singular: 'cluster',
   targetType: 'cluster',
   fields: [name, optionalText('type'), optionalText('site'), netboxId],
-  ordering: ['name'],
-  brief: ['name'],
-  nameColumn: 'name',
-  display: byName,
+  ...BY_NAME,
 };
 
 export const deviceSpec: ResourceSpec = {
@@ -74,10 +62,7 @@ export const deviceSpec: ResourceSpec = {
     optionalText('platform'),
     netboxId,
   ],
-  ordering: ['name'],
-  brief: ['name'],
-  nameColumn: 'name',
-  display: byName,
+  ...BY_NAME,
 };
 
 export const virtualMachineSpec: ResourceSpec = {
@@ -109,8 +94,5 @@ export const virtualMachineSpec: ResourceSpec = {
     optionalText('primary_ip', 64),
     netboxId,
   ],
-  ordering: ['name'],
-  brief: ['name'],
-  nameColumn: 'name',
-  display: byName,
+  ...BY_NAME,
 };

@@ -1,4 +1,5 @@
 import type { FieldErrors } from '../app-error.js';
+import { catalogSpec } from '../store/named-resources.js';
 import { NOW, TARGET_TYPES, type ResourceSpec, type Row } from '../store/resource-spec.js';
 import { toStoredTime } from '../store/row-codec.js';
 
@@ -63,27 +64,7 @@ export const maintenanceSpec: ResourceSpec = {
   },
 };
 
-export const changeTypeSpec: ResourceSpec = {
-  name: 'change-types',
-  table: 'change_types',
-  singular: 'change type',
-  fields: [
-    {
-      name: 'name',
-      type: { kind: 'string', maxLength: 64 },
-      required: true,
-      unique: true,
-      filter: true,
-      search: true,
-      sortable: true,
-    },
-    { name: 'description', type: { kind: 'text' }, default: '', search: true },
-  ],
-  ordering: ['name'],
-  brief: ['name'],
-  nameColumn: 'name',
-  display: (row: Row) => String(row.name),
-};
+export const changeTypeSpec = catalogSpec('change-types', 'change_types', 'change type');
 
 export const changeSpec: ResourceSpec = {
   name: 'changes',

@@ -1,4 +1,5 @@
 import { LOCK_KEYS } from '../store/database.js';
+import { BY_NAME, uniqueName } from '../store/named-resources.js';
 import type { FieldSpec, ResourceSpec, Row } from '../store/resource-spec.js';
 import { dependencyRuleErrors } from './dependency-rules.js';
 
@@ -93,15 +94,7 @@ export const technicalServiceSpec: ResourceSpec = {
   singular: 'technical service',
   targetType: 'technical_service',
   fields: [
-    {
-      name: 'name',
-      type: { kind: 'string', maxLength: 240 },
-      required: true,
-      unique: true,
-      filter: true,
-      search: true,
-      sortable: true,
-    },
+    uniqueName(240),
     {
       name: 'service_type',
       type: { kind: 'enum', values: SERVICE_TYPES },
@@ -125,10 +118,7 @@ export const technicalServiceSpec: ResourceSpec = {
     ),
     serviceLink('clusters', 'clusters', 'technical_service_clusters', 'cluster_id', 'cluster'),
   ],
-  ordering: ['name'],
-  brief: ['name'],
-  nameColumn: 'name',
-  display: (row: Row) => String(row.name),
+  ...BY_NAME,
 };
 
 const serviceRef = (name: string, description: string): FieldSpec => ({
