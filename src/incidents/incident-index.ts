@@ -30,7 +30,7 @@ export interface IncidentState extends IncidentView {
 export const RECENT_PER_CAUSE = 16;
 
 /** Most candidates an event scores: the strongest and newest relations first. */
-export const MAX_CANDIDATES = 64;
+export const MAX_CANDIDATES = 24;
 
 /** What an incident contributes to the indexes, remembered to take back exactly that. */
 interface Indexed {
