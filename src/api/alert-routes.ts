@@ -1,99 +1,157 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  preValidationAsyncHookHandler,
+} from 'fastify';
 
-import type { FieldErrors } from '../app-error.js';
-import type { Clock } from '../clock.js';
-import type { EventInput, EventOutcome } from '../events/event-input.js';
-import type { EventPipeline } from '../events/event-pipeline.js';
+import { AuthenticationError } from '../app-error.js';
+import type { AlertSource } from '../config/settings.js';
+import type { AlertFormat } from '../ingest/alert-format.js';
+import type { AlertIntake } from '../ingest/alert-intake.js';
 import {
-  checkGeneric,
-  genericAlertSchema,
-  genericToEvent,
-  type GenericAlert,
-} from '../ingest/generic/generic-alert.js';
+  alertmanagerAlerts,
+  alertmanagerFormat,
+  alertmanagerWebhookSchema,
+  type AlertmanagerWebhook,
+} from '../ingest/alertmanager/alertmanager-webhook.js';
+import { capacitorFormat } from '../ingest/capacitor/capacitor-alert.js';
+import { emailFormat } from '../ingest/email/email-alert.js';
+import { genericFormat } from '../ingest/generic/generic-alert.js';
+import { pagerdutyEventSchema } from '../ingest/pagerduty/pagerduty-event.js';
+import { signalfxFormat } from '../ingest/signalfx/signalfx-alert.js';
+import { alertAnswer, alertMapper, ingestEach, schemaChecker } from './alert-mapping.js';
+import { pagerdutyHandler } from './pagerduty-handler.js';
+import { RateLimiter } from './rate-limiter.js';
 import { PLUGIN_PREFIX } from './resource-paths.js';
-import { compileBodyValidator, toFieldErrors } from './schema-validation.js';
+import { hasValidSignature } from './webhook-signature.js';
 
-type Mapping = { input: EventInput } | { errors: FieldErrors };
-
-/** A monitoring tool's payload format: its schema, further checks, and its mapping. */
-interface AlertFormat {
-  readonly path: string;
-  readonly schema: Record<string, unknown>;
-  /** Checks the schema cannot express; runs on invalid payloads too, to name every field. */
-  check(payload: Record<string, unknown>, clock: Clock): FieldErrors;
-  toEvent(payload: unknown, clock: Clock): EventInput;
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The body as received, for signatures (alert routes only). */
+    rawBody?: Buffer;
+  }
 }
 
-const GENERIC: AlertFormat = {
-  path: 'generic',
-  schema: genericAlertSchema,
-  check: (payload, clock) => checkGeneric(payload, clock),
-  toEvent: (payload, clock) => genericToEvent(payload as GenericAlert, clock),
-};
+type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+/** Formats that take one alert, or a JSON list of them as a batch. */
+const SINGLE_ALERT_FORMATS: readonly AlertFormat[] = [
+  genericFormat,
+  capacitorFormat,
+  signalfxFormat,
+  emailFormat,
+];
 
-function answer(outcome: EventOutcome) {
-  return {
-    status: 'success',
-    event_id: outcome.eventId,
-    incident_id: outcome.incidentId,
-    message: 'Alert processed successfully',
-    ...(outcome.warning === null ? {} : { warning: outcome.warning }),
+/** One alert: 201; a list: 200 with each item accepted or rejected on its own. */
+function singleOrBatch(format: AlertFormat, intake: AlertIntake): Handler {
+  const map = alertMapper(format, intake);
+  return async (request, reply) => {
+    if (Array.isArray(request.body)) {
+      return reply.code(200).send(await ingestEach(intake, request.body, map));
+    }
+    const mapped = map(request.body);
+    if ('errors' in mapped) return reply.code(400).send({ errors: mapped.errors });
+    return reply.code(201).send(alertAnswer(await intake.record(mapped.input)));
   };
 }
 
+/** A group notification: each of its alerts accepted or rejected on its own. */
+function alertmanagerHandler(intake: AlertIntake): Handler {
+  const checkWebhook = schemaChecker(alertmanagerWebhookSchema);
+  const map = alertMapper(alertmanagerFormat, intake);
+  return async (request, reply) => {
+    const errors = checkWebhook(request.body);
+    if (Object.keys(errors).length > 0) return reply.code(400).send({ errors });
+    const alerts = alertmanagerAlerts(request.body as AlertmanagerWebhook);
+    return reply.code(200).send(await ingestEach(intake, alerts, map));
+  };
+}
+
+/** JSON bodies are parsed as everywhere, and also kept as received for signature checks. */
+function keepRawBody(scope: FastifyInstance): void {
+  const parseJson = scope.getDefaultJsonParser('error', 'error');
+  scope.removeContentTypeParser('application/json');
+  scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    request.rawBody = body as Buffer;
+    parseJson(request, (body as Buffer).toString('utf8'), done);
+  });
+}
+
+const NO_BODY = Buffer.alloc(0);
+
+/** With a secret for the source, a request must be signed with it; else 401, nothing stored. */
+function signatureCheck(secret: string | undefined): preValidationAsyncHookHandler[] {
+  if (secret === undefined) return [];
+  return [
+    async (request) => {
+      if (!hasValidSignature(request.headers, request.rawBody ?? NO_BODY, secret)) {
+        throw new AuthenticationError('Missing or invalid webhook signature.');
+      }
+    },
+  ];
+}
+
+/** Per-token rate limit on every alert route; headers on every answer. */
+function limitRate(scope: FastifyInstance, limiter: RateLimiter): void {
+  scope.addHook('onRequest', async (request, reply) => {
+    const token = request.apiToken;
+    // The key prefix too: a token id can come back after tokens are deleted.
+    const key = token === null ? `ip:${request.ip}` : `token:${token.id}:${token.keyPrefix}`;
+    const decision = limiter.take(key);
+    reply.header('X-RateLimit-Limit', limiter.perMinute);
+    reply.header('X-RateLimit-Remaining', decision.remaining);
+    if (decision.allowed) return;
+    const wait = decision.retryAfterSeconds;
+    await reply
+      .code(429)
+      .header('Retry-After', wait)
+      .send({ detail: `Request was throttled. Expected available in ${wait} seconds.` });
+    return reply;
+  });
+}
+
+/** Where PagerDuty's own clients send events. */
+const PAGERDUTY_ENQUEUE_PATH = '/v2/enqueue';
+
 /**
- * Alert ingestion under /alerts/<source>/: each alert is validated alone and goes through the
- * event pipeline. A JSON list is a batch: every item stands or falls on its own.
+ * Alert ingestion under /alerts/<source>/ (and PagerDuty's /v2/enqueue): each alert validated
+ * alone and recorded through the event pipeline.
  */
-export function registerAlertRoutes(
-  app: FastifyInstance,
-  pipeline: EventPipeline,
-  clock: Clock,
-): void {
-  for (const format of [GENERIC]) {
-    const validate = compileBodyValidator(format.schema);
-    const map = (payload: unknown): Mapping => {
-      const errors = validate(payload) ? {} : (toFieldErrors(validate.errors ?? []) as FieldErrors);
-      if (isObject(payload)) {
-        for (const [field, messages] of Object.entries(format.check(payload, clock))) {
-          errors[field] = [...(errors[field] ?? []), ...messages];
-        }
-      }
-      if (Object.keys(errors).length > 0) return { errors };
-      return { input: format.toEvent(payload, clock) };
-    };
-
-    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-      if (!Array.isArray(request.body)) {
-        const mapped = map(request.body);
-        if ('errors' in mapped) return reply.code(400).send({ errors: mapped.errors });
-        return reply.code(201).send(answer(await pipeline.record({ input: mapped.input })));
-      }
-      const items = request.body.map((item) => map(item));
-      const accepted = await Promise.all(
-        items.map(async (mapped, index) => {
-          if ('errors' in mapped) return null;
-          const outcome = await pipeline.record({ input: mapped.input });
-          return { index, event_id: outcome.eventId, incident_id: outcome.incidentId };
-        }),
+export async function registerAlertRoutes(app: FastifyInstance, intake: AlertIntake) {
+  const { settings } = intake;
+  await app.register(async (scope) => {
+    keepRawBody(scope);
+    if (settings.rateLimitPerMinute !== null) {
+      limitRate(
+        scope,
+        new RateLimiter(settings.rateLimitPerMinute, settings.rateLimitBurst, intake.clock),
       );
-      const rejected = items.flatMap((mapped, index) =>
-        'errors' in mapped ? [{ index, errors: mapped.errors }] : [],
+    }
+    const post = (source: AlertSource, path: string, body: unknown, handler: Handler) =>
+      scope.post(
+        path,
+        {
+          schema: { tags: ['alerts'], body },
+          attachValidation: true,
+          preValidation: signatureCheck(settings.webhookSecrets[source]),
+        },
+        handler,
       );
-      return reply.code(200).send({ accepted: accepted.filter((a) => a !== null), rejected });
-    };
+    const path = (source: AlertSource) => `${PLUGIN_PREFIX}alerts/${source}/`;
 
-    app.post(
-      `${PLUGIN_PREFIX}alerts/${format.path}/`,
-      {
-        schema: { tags: ['alerts'], body: { anyOf: [format.schema, { type: 'array' }] } },
-        attachValidation: true,
-      },
-      handler,
+    for (const format of SINGLE_ALERT_FORMATS) {
+      const body = { anyOf: [format.schema, { type: 'array' }] };
+      post(format.source, path(format.source), body, singleOrBatch(format, intake));
+    }
+    post(
+      'alertmanager',
+      path('alertmanager'),
+      alertmanagerWebhookSchema,
+      alertmanagerHandler(intake),
     );
-  }
+    const pagerduty = pagerdutyHandler(intake);
+    post('pagerduty', path('pagerduty'), pagerdutyEventSchema, pagerduty);
+    post('pagerduty', PAGERDUTY_ENQUEUE_PATH, pagerdutyEventSchema, pagerduty);
+  });
 }

@@ -4,6 +4,7 @@ import { LogController, fastify, type FastifyBaseLogger, type FastifyInstance } 
 
 import type { Clock } from '../clock.js';
 import type { EventPipeline } from '../events/event-pipeline.js';
+import type { AlertIntake } from '../ingest/alert-intake.js';
 import type { Logger } from '../log/logger.js';
 import type { ResourceRegistry } from '../store/resource-registry.js';
 import type { ResourceWriter } from '../store/resource-writer.js';
@@ -28,6 +29,8 @@ export interface ApiDeps {
   readonly writers: ReadonlyMap<string, ResourceWriterPort>;
   readonly tokens: TokenStore;
   readonly pipeline: EventPipeline;
+  /** Where received alerts go. */
+  readonly intake: AlertIntake;
   readonly incidentOperations: IncidentOperations;
   readonly clock: Clock;
   readonly baseUrl: string | null;
@@ -95,6 +98,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     registerResourceRoutes(app, routeDeps, spec, tagOf(spec.name));
   }
   registerIncidentRoutes(app, deps.registry.database.db, deps.incidentOperations);
-  registerAlertRoutes(app, deps.pipeline, deps.clock);
+  await registerAlertRoutes(app, deps.intake);
   return app;
 }

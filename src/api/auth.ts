@@ -11,6 +11,9 @@ declare module 'fastify' {
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** Paths that need a token: the API, and PagerDuty's event path (`/v2/enqueue`). */
+const GUARDED_PREFIXES = ['/api/', '/v2/'];
+
 /** Paths under /api/ readable without a token: the API description only. */
 const PUBLIC_PREFIXES = ['/api/schema', '/api/docs'];
 
@@ -22,14 +25,15 @@ function presentedKey(request: FastifyRequest): string | null {
 }
 
 /**
- * Every /api/ request needs `Authorization: Token <key>` (or `Bearer <key>`): 401 without or
- * with a bad key, 403 for a write with a read-only token.
+ * Every /api/ (and /v2/) request needs `Authorization: Token <key>` (or `Bearer <key>`): 401
+ * without or with a bad key, 403 for a write with a read-only token.
  */
 export function registerAuth(app: FastifyInstance, tokens: TokenStore): void {
   app.decorateRequest('apiToken', null);
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0] ?? '';
-    if (!path.startsWith('/api/') || PUBLIC_PREFIXES.some((p) => path.startsWith(p))) return;
+    const guarded = GUARDED_PREFIXES.some((p) => path.startsWith(p));
+    if (!guarded || PUBLIC_PREFIXES.some((p) => path.startsWith(p))) return;
 
     const key = presentedKey(request);
     if (key === null) {

@@ -48,7 +48,22 @@ const READ: Record<string, (s: Settings) => unknown> = {
   BUSINESS_APP_NOTIFICATION_WEBHOOKS: (s) => s.automation.notificationWebhooks,
   BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY: (s) => s.automation.requireMinimumSeverity,
   BUSINESS_APP_CORRELATION_MODE: (s) => s.automation.correlationMode,
+  BUSINESS_APP_WEBHOOK_SECRETS: (s) => s.ingest.webhookSecrets,
+  BUSINESS_APP_RATE_LIMIT_PER_MINUTE: (s) => s.ingest.rateLimitPerMinute,
+  BUSINESS_APP_RATE_LIMIT_BURST: (s) => s.ingest.rateLimitBurst,
+  BUSINESS_APP_ALERTMANAGER_TARGET_LABELS: (s) => s.ingest.alertmanagerTargetLabels,
 };
+
+/** The default Alertmanager label order, as the settings object holds it. */
+const DEFAULT_LABELS = [
+  { label: 'netbox_device', kind: 'device' },
+  { label: 'device', kind: 'device' },
+  { label: 'host', kind: 'device' },
+  { label: 'instance', kind: 'device' },
+  { label: 'vm', kind: 'vm' },
+  { label: 'cluster', kind: 'cluster' },
+  { label: 'service', kind: 'service' },
+];
 
 function read(key: string, settings: Settings): unknown {
   const reader = READ[key];
@@ -72,6 +87,10 @@ const DEFAULTS: Array<[key: string, value: unknown]> = [
   ['BUSINESS_APP_NOTIFICATION_WEBHOOKS', []],
   ['BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY', 'low'],
   ['BUSINESS_APP_CORRELATION_MODE', 'faultline'],
+  ['BUSINESS_APP_WEBHOOK_SECRETS', {}],
+  ['BUSINESS_APP_RATE_LIMIT_PER_MINUTE', null],
+  ['BUSINESS_APP_RATE_LIMIT_BURST', 200],
+  ['BUSINESS_APP_ALERTMANAGER_TARGET_LABELS', DEFAULT_LABELS],
 ];
 
 describe('setting defaults', () => {
@@ -179,6 +198,38 @@ const VALID: Array<[key: string, env: string, file: unknown, value: unknown]> = 
       { url: hook, secret: null, events: [] },
     ],
   ],
+  ['BUSINESS_APP_WEBHOOK_SECRETS', '', null, {}],
+  ['BUSINESS_APP_WEBHOOK_SECRETS', '{}', {}, {}],
+  [
+    'BUSINESS_APP_WEBHOOK_SECRETS',
+    '{"alertmanager": "s3cret", "pagerduty": "other"}',
+    { alertmanager: 's3cret', pagerduty: 'other' },
+    { alertmanager: 's3cret', pagerduty: 'other' },
+  ],
+  ['BUSINESS_APP_RATE_LIMIT_PER_MINUTE', '100', 100, 100],
+  ['BUSINESS_APP_RATE_LIMIT_PER_MINUTE', ' 1 ', 1, 1],
+  ['BUSINESS_APP_RATE_LIMIT_PER_MINUTE', '', null, null],
+  ['BUSINESS_APP_RATE_LIMIT_BURST', '1', 1, 1],
+  ['BUSINESS_APP_RATE_LIMIT_BURST', '5000', 5000, 5000],
+  [
+    'BUSINESS_APP_ALERTMANAGER_TARGET_LABELS',
+    '["service", "instance"]',
+    ['service', 'instance'],
+    [
+      { label: 'service', kind: 'service' },
+      { label: 'instance', kind: 'device' },
+    ],
+  ],
+  [
+    'BUSINESS_APP_ALERTMANAGER_TARGET_LABELS',
+    '["nodename:device", "app:service", "hostname"]',
+    ['nodename:device', 'app:service', 'hostname'],
+    [
+      { label: 'nodename', kind: 'device' },
+      { label: 'app', kind: 'service' },
+      { label: 'hostname', kind: 'device' },
+    ],
+  ],
 ];
 
 describe('valid settings', () => {
@@ -252,6 +303,15 @@ const PORT = 'must be an integer from 0 to 65535';
 const BOOLEAN = 'must be true or false';
 const LEVEL = 'must be one of fatal, error, warn, info, debug, trace, silent';
 const DATABASE = 'must be sqlite:PATH or postgres://USER@HOST:PORT/DATABASE';
+const SECRETS =
+  'must be a JSON object {"<source>": "<secret>"} with sources among ' +
+  'generic, capacitor, signalfx, email, alertmanager, pagerduty and non-empty secrets';
+const LABELS =
+  'must be a non-empty JSON list of label names, each one of netbox_device, device, host, ' +
+  'hostname, instance, node, netbox_vm, vm, virtual_machine, netbox_cluster, cluster, ' +
+  'netbox_service, service, technical_service or written label:kind with kind ' +
+  'device, vm, cluster, service';
+const RATE = 'must be an integer, at least 1 (unset: no limit)';
 
 /** [setting, bad value from the environment, what the message says is allowed] */
 const INVALID: Array<[key: string, value: string, allowed: string]> = [
@@ -305,6 +365,22 @@ const INVALID: Array<[key: string, value: string, allowed: string]> = [
   ['DATABASE_URL', 'sqlite:', DATABASE],
   ['DATABASE_URL', 'postgres://', DATABASE],
   ['HOST', '  ', 'must be a host name or IP address'],
+  ['BUSINESS_APP_WEBHOOK_SECRETS', '{"nagios": "s"}', SECRETS],
+  ['BUSINESS_APP_WEBHOOK_SECRETS', '{"generic": ""}', SECRETS],
+  ['BUSINESS_APP_WEBHOOK_SECRETS', '{"generic": 42}', SECRETS],
+  ['BUSINESS_APP_WEBHOOK_SECRETS', '["generic"]', SECRETS],
+  ['BUSINESS_APP_WEBHOOK_SECRETS', 'generic=s3cret', SECRETS],
+  ['BUSINESS_APP_RATE_LIMIT_PER_MINUTE', '0', RATE],
+  ['BUSINESS_APP_RATE_LIMIT_PER_MINUTE', '1.5', RATE],
+  ['BUSINESS_APP_RATE_LIMIT_PER_MINUTE', 'many', RATE],
+  ['BUSINESS_APP_RATE_LIMIT_BURST', '0', DEPTH],
+  ['BUSINESS_APP_RATE_LIMIT_BURST', '', DEPTH],
+  ['BUSINESS_APP_ALERTMANAGER_TARGET_LABELS', '[]', LABELS],
+  ['BUSINESS_APP_ALERTMANAGER_TARGET_LABELS', 'instance', LABELS],
+  ['BUSINESS_APP_ALERTMANAGER_TARGET_LABELS', '["app"]', LABELS],
+  ['BUSINESS_APP_ALERTMANAGER_TARGET_LABELS', '["app:host"]', LABELS],
+  ['BUSINESS_APP_ALERTMANAGER_TARGET_LABELS', '["my-label:device"]', LABELS],
+  ['BUSINESS_APP_ALERTMANAGER_TARGET_LABELS', '[1]', LABELS],
 ];
 
 describe('invalid settings', () => {
@@ -420,6 +496,9 @@ describe('the settings object', () => {
     expect(webhook).toBeDefined();
     for (const part of [
       settings,
+      settings.ingest,
+      settings.ingest.alertmanagerTargetLabels,
+      settings.ingest.webhookSecrets,
       settings.database,
       settings.automation,
       settings.automation.notificationWebhooks,

@@ -30,6 +30,39 @@ export interface AutomationSettings {
   readonly correlationMode: CorrelationMode;
 }
 
+/** The alert sources, by the path they are received at (`alerts/<source>/`). */
+export const ALERT_SOURCES = [
+  'generic',
+  'capacitor',
+  'signalfx',
+  'email',
+  'alertmanager',
+  'pagerduty',
+] as const;
+export type AlertSource = (typeof ALERT_SOURCES)[number];
+
+/** What an alert's name refers to, in the words of the alert payloads. */
+export const ALERT_TARGET_KINDS = ['device', 'vm', 'cluster', 'service'] as const;
+export type AlertTargetKind = (typeof ALERT_TARGET_KINDS)[number];
+
+/** An Alertmanager label that can name an alert's target, and what it names. */
+export interface TargetLabel {
+  readonly label: string;
+  readonly kind: AlertTargetKind;
+}
+
+/** How alerts are received: signatures, rate limit, label order. */
+export interface IngestSettings {
+  /** Shared secret per source; a source listed here only takes signed requests. */
+  readonly webhookSecrets: Readonly<Partial<Record<AlertSource, string>>>;
+  /** Sustained requests per minute and token on the alert endpoints; null = no limit. */
+  readonly rateLimitPerMinute: number | null;
+  /** Requests a token may make at once before the per-minute rate applies. */
+  readonly rateLimitBurst: number;
+  /** Alertmanager labels tried in order to find an alert's target. */
+  readonly alertmanagerTargetLabels: readonly TargetLabel[];
+}
+
 export type DatabaseConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
   | { readonly kind: 'postgres'; readonly url: string };
@@ -44,4 +77,5 @@ export interface Settings {
   /** Absolute base for links in API output and notifications; null = taken from the request. */
   readonly baseUrl: string | null;
   readonly automation: AutomationSettings;
+  readonly ingest: IngestSettings;
 }

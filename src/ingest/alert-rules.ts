@@ -1,6 +1,8 @@
 import type { FieldErrors } from '../app-error.js';
 import type { Clock } from '../clock.js';
-import { SEVERITIES, type Severity } from '../config/settings.js';
+import { SEVERITIES, type AlertTargetKind, type Severity } from '../config/settings.js';
+import type { TargetInput } from '../events/event-input.js';
+import type { NamedTargetType } from '../topology/topology-index.js';
 
 /** Longest stored message; a longer one is shortened with an ellipsis (kept whole in raw). */
 export const MESSAGE_LIMIT = 255;
@@ -48,5 +50,62 @@ export function checkDedupId(dedupId: string, errors: FieldErrors, field = 'dedu
   if (dedupId.trim() === '') errors[field] = ['This field may not be blank.'];
   else if (dedupId.length > DEDUP_LIMIT) {
     errors[field] = [`Ensure this field has no more than ${DEDUP_LIMIT} characters.`];
+  }
+}
+
+/** Records the timestamp's problem under `field`, if it has one. */
+export function checkTimeField(
+  value: unknown,
+  clock: Clock,
+  errors: FieldErrors,
+  field: string,
+): void {
+  if (typeof value !== 'string') return;
+  const time = checkTimestamp(value, clock);
+  if ('error' in time) errors[field] = [time.error];
+}
+
+/** The alert's own time of a payload that passed checkTimestamp, or null. */
+export function timeOf(value: string | undefined, clock: Clock): string | null {
+  const time = checkTimestamp(value, clock);
+  return 'time' in time ? time.time : null;
+}
+
+const TARGET_TYPES: Readonly<Record<AlertTargetKind, NamedTargetType>> = {
+  device: 'device',
+  vm: 'virtual_machine',
+  cluster: 'cluster',
+  service: 'technical_service',
+};
+
+/** A target named in an alert payload's words (`vm`, `service`), or null when unnamed. */
+export function targetOf(
+  kind: AlertTargetKind,
+  identifier: string | undefined,
+): TargetInput | null {
+  const name = identifier?.trim() ?? '';
+  return name === '' ? null : { type: TARGET_TYPES[kind], identifier: name };
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Checks a dedup id built as `prefix` + `field`'s value: the limit applies to the whole id, so
+ * the field may hold the limit less the prefix.
+ */
+export function checkDerivedDedupId(
+  prefix: string,
+  value: unknown,
+  errors: FieldErrors,
+  field: string,
+): void {
+  if (typeof value !== 'string' && typeof value !== 'number') return;
+  const text = String(value);
+  if (text.trim() === '') errors[field] = ['This field may not be blank.'];
+  else if (prefix.length + text.length > DEDUP_LIMIT) {
+    const limit = DEDUP_LIMIT - prefix.length;
+    errors[field] = [`Ensure this field has no more than ${limit} characters.`];
   }
 }

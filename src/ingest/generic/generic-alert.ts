@@ -1,8 +1,15 @@
 import type { FieldErrors } from '../../app-error.js';
 import type { Clock } from '../../clock.js';
 import type { EventInput } from '../../events/event-input.js';
-import type { NamedTargetType } from '../../topology/topology-index.js';
-import { checkDedupId, checkTimestamp, shortenMessage, toSeverity } from '../alert-rules.js';
+import type { AlertFormat } from '../alert-format.js';
+import {
+  checkDedupId,
+  checkTimeField,
+  shortenMessage,
+  targetOf,
+  timeOf,
+  toSeverity,
+} from '../alert-rules.js';
 
 /** The plugin's documented generic alert payload. */
 export const genericAlertSchema = {
@@ -38,13 +45,6 @@ export interface GenericAlert {
   raw_data?: Record<string, unknown>;
 }
 
-const TARGET_TYPES: Readonly<Record<GenericAlert['target']['type'], NamedTargetType>> = {
-  device: 'device',
-  vm: 'virtual_machine',
-  cluster: 'cluster',
-  service: 'technical_service',
-};
-
 /** What the schema cannot check, on whatever string fields are present. */
 export function checkGeneric(payload: Partial<GenericAlert>, clock: Clock): FieldErrors {
   const errors: FieldErrors = {};
@@ -55,24 +55,28 @@ export function checkGeneric(payload: Partial<GenericAlert>, clock: Clock): Fiel
     ];
   }
   if (typeof payload.dedup_id === 'string') checkDedupId(payload.dedup_id, errors);
-  if (typeof payload.timestamp === 'string') {
-    const time = checkTimestamp(payload.timestamp, clock);
-    if ('error' in time) errors.timestamp = [time.error];
-  }
+  checkTimeField(payload.timestamp, clock, errors, 'timestamp');
   return errors;
 }
 
 /** A valid generic alert as an EventInput. */
 export function genericToEvent(alert: GenericAlert, clock: Clock): EventInput {
-  const time = checkTimestamp(alert.timestamp, clock);
   return {
     source: { name: alert.source },
     dedupId: alert.dedup_id,
     message: shortenMessage(alert.message),
     status: alert.status,
     criticality: toSeverity(alert.severity)!,
-    target: { type: TARGET_TYPES[alert.target.type], identifier: alert.target.identifier },
-    time: 'time' in time ? time.time : null,
+    target: targetOf(alert.target.type, alert.target.identifier),
+    time: timeOf(alert.timestamp, clock),
     raw: alert,
   };
 }
+
+/** `alerts/generic/`: the source is named in the payload. */
+export const genericFormat: AlertFormat<GenericAlert> = {
+  source: 'generic',
+  schema: genericAlertSchema,
+  check: (payload, { clock }) => checkGeneric(payload, clock),
+  toEvent: (payload, { clock }) => genericToEvent(payload, clock),
+};
