@@ -54,6 +54,7 @@ function openIncidents(index: TopologyIndex, t: GeneratedTopology, count: number
       resolvedAt: null,
       title: `incident ${id}`,
       titleAuto: true,
+      autoCreated: true,
       statusBeforeResolve: null,
       rootCauses: [],
     };

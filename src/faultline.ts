@@ -10,6 +10,8 @@ import type { Settings } from './config/settings.js';
 import { EventPipeline } from './events/event-pipeline.js';
 import { EventProcessor } from './events/event-processor.js';
 import { EventService } from './events/event-service.js';
+import { IncidentAutomation } from './events/incident-automation.js';
+import { configurationIssues } from './config/configuration-issues.js';
 import { eventSourceSpec, eventSpec } from './events/event-specs.js';
 import { AutomationIndexes } from './incidents/automation-indexes.js';
 import { splitIncident, type SplitRequest } from './incidents/incident-split.js';
@@ -17,7 +19,6 @@ import { IncidentStore, type RootCauseRanker } from './incidents/incident-store.
 import { rootCauses } from './incidents/root-cause.js';
 import { rankRootCauses } from './correlate/hypothesis.js';
 import { incidentSpec } from './incidents/incident-spec.js';
-import { AlertIntake } from './ingest/alert-intake.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { openDatabase, type Database } from './store/database.js';
 import { migrateToLatest, schemaVersion } from './store/migrate.js';
@@ -75,6 +76,8 @@ export interface Faultline {
   /** The single entry point of events and incident decisions. */
   readonly pipeline: EventPipeline;
   readonly indexes: AutomationIndexes;
+  /** Manual control and reports of the incident automation. */
+  readonly automation: IncidentAutomation;
   readonly api: FastifyInstance;
   close(): Promise<void>;
 }
@@ -109,6 +112,17 @@ function assembleAutomation(database: Database, settings: Settings, clock: Clock
     logger: logger.child({ component: 'automation' }),
   });
   const pipeline = new EventPipeline(database, indexes, processor, logger);
+  const automationControl = new IncidentAutomation({
+    database,
+    pipeline,
+    processor,
+    indexes,
+    incidents: incidentStore,
+    settings: automation,
+    issues: configurationIssues(automation),
+    clock,
+    logger: logger.child({ component: 'automation' }),
+  });
   const incidentOperations = {
     split: (request: SplitRequest) =>
       pipeline.run(async (tx) => {
@@ -117,7 +131,7 @@ function assembleAutomation(database: Database, settings: Settings, clock: Clock
         return id;
       }),
   };
-  return { pipeline, indexes, incidentStore, incidentOperations };
+  return { pipeline, indexes, incidentStore, incidentOperations, automationControl };
 }
 
 /** The composition root: opens and migrates the database, then builds the API over it. */
@@ -132,7 +146,7 @@ export async function createFaultline(options: FaultlineOptions): Promise<Faultl
   const registry = new ResourceRegistry(database, RESOURCE_SPECS);
   const writer = new ResourceWriter(registry, clock);
   const automationParts = assembleAutomation(database, settings, clock, logger);
-  const { pipeline, indexes, incidentOperations } = automationParts;
+  const { pipeline, indexes, incidentOperations, automationControl } = automationParts;
   const events = new EventService(pipeline, registry, writer);
   const tokens = new TokenStore(database.db, clock);
   const ready = async () => {
@@ -146,8 +160,8 @@ export async function createFaultline(options: FaultlineOptions): Promise<Faultl
     writers: new Map([['events', events]]),
     tokens,
     pipeline,
-    intake: new AlertIntake({ pipeline, indexes, clock, settings: settings.ingest }),
     incidentOperations,
+    automation: automationControl,
     clock,
     baseUrl: settings.baseUrl,
     ready,
@@ -164,6 +178,7 @@ export async function createFaultline(options: FaultlineOptions): Promise<Faultl
     tokens,
     pipeline,
     indexes,
+    automation: automationControl,
     api,
     close: async () => {
       await api.close();

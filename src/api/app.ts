@@ -4,12 +4,13 @@ import { LogController, fastify, type FastifyBaseLogger, type FastifyInstance } 
 
 import type { Clock } from '../clock.js';
 import type { EventPipeline } from '../events/event-pipeline.js';
-import type { AlertIntake } from '../ingest/alert-intake.js';
+import type { IncidentAutomation } from '../events/incident-automation.js';
 import type { Logger } from '../log/logger.js';
 import type { ResourceRegistry } from '../store/resource-registry.js';
 import type { ResourceWriter } from '../store/resource-writer.js';
 import { registerAlertRoutes } from './alert-routes.js';
 import { registerAuth } from './auth.js';
+import { registerAutomationRoutes } from './automation-routes.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerHealthRoutes, type ReadinessCheck } from './health-routes.js';
 import { registerRootRoutes } from './root-routes.js';
@@ -29,9 +30,8 @@ export interface ApiDeps {
   readonly writers: ReadonlyMap<string, ResourceWriterPort>;
   readonly tokens: TokenStore;
   readonly pipeline: EventPipeline;
-  /** Where received alerts go. */
-  readonly intake: AlertIntake;
   readonly incidentOperations: IncidentOperations;
+  readonly automation: IncidentAutomation;
   readonly clock: Clock;
   readonly baseUrl: string | null;
   readonly ready: ReadinessCheck;
@@ -98,6 +98,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     registerResourceRoutes(app, routeDeps, spec, tagOf(spec.name));
   }
   registerIncidentRoutes(app, deps.registry.database.db, deps.incidentOperations);
-  await registerAlertRoutes(app, deps.intake);
+  registerAutomationRoutes(app, deps.automation);
+  registerAlertRoutes(app, deps.pipeline, deps.clock);
   return app;
 }

@@ -171,6 +171,8 @@ function messageOf(error: ErrorObject): string {
       return 'This list may not be empty.';
     case 'maxItems':
       return `Ensure this field has no more than ${String(params.limit)} elements.`;
+    case 'additionalProperties':
+      return 'Unknown field.';
     default:
       return error.message ?? 'Invalid value.';
   }
@@ -180,6 +182,7 @@ function messageOf(error: ErrorObject): string {
 function fieldOf(segments: string[], error: ErrorObject): string {
   if (segments.length > 0) return segments[0]!;
   if (error.keyword === 'required') return String(error.params.missingProperty);
+  if (error.keyword === 'additionalProperties') return String(error.params.additionalProperty);
   return 'non_field_errors';
 }
 

@@ -12,3 +12,10 @@ export const processOutput: Output = {
     process.stderr.write(`${text}\n`);
   },
 };
+
+/** Ends a command with this exit status; what went wrong was already printed. */
+export class ExitStatus extends Error {
+  constructor(readonly status: number) {
+    super(`exit status ${status}`);
+  }
+}

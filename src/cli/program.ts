@@ -3,8 +3,10 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, loadSettings } from '../config/load-settings.js';
 import type { Settings } from '../config/settings.js';
 import { VERSION } from '../faultline.js';
+import { registerHealthCommand } from './health-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
-import type { Output } from './output.js';
+import { registerProcessIncidentsCommand } from './process-incidents-command.js';
+import { ExitStatus, type Output } from './output.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerTokensCommand } from './tokens-command.js';
 
@@ -28,6 +30,8 @@ export function buildProgram(env: NodeJS.ProcessEnv, out: Output): Command {
   registerServeCommand(program, getSettings, out);
   registerMigrateCommand(program, getSettings, out);
   registerTokensCommand(program, getSettings, out);
+  registerProcessIncidentsCommand(program, getSettings, out);
+  registerHealthCommand(program, env, () => program.opts<{ config?: string }>().config, out);
   return program;
 }
 
@@ -39,6 +43,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, out: Output): 
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof ExitStatus) return error.status;
     if (error instanceof ConfigError) {
       out.error(`faultline: ${error.message}`);
       return 2;

@@ -1,11 +1,6 @@
 import { readFileSync } from 'node:fs';
 
 import {
-  DEFAULT_TARGET_LABELS,
-  parseTargetLabels,
-  parseWebhookSecrets,
-} from './ingest-setting-parsers.js';
-import {
   InvalidValue,
   parseBoolean,
   parseChoice,
@@ -23,7 +18,6 @@ import {
   type CorrelationMode,
   type DatabaseConfig,
   type Settings,
-  type TargetLabel,
   type WebhookTarget,
 } from './settings.js';
 
@@ -95,23 +89,6 @@ const DEFINITIONS = {
   BUSINESS_APP_CORRELATION_MODE: define<CorrelationMode>('faultline', (raw) =>
     parseChoice(raw, CORRELATION_MODES),
   ),
-  BUSINESS_APP_WEBHOOK_SECRETS: define<Settings['ingest']['webhookSecrets']>(
-    {},
-    (raw) => optional(parseWebhookSecrets)(raw) ?? {},
-  ),
-  BUSINESS_APP_RATE_LIMIT_PER_MINUTE: define<number | null>(
-    null,
-    optional((raw) =>
-      parseInteger(raw, 'must be an integer, at least 1 (unset: no limit)', (n) => n >= 1),
-    ),
-  ),
-  BUSINESS_APP_RATE_LIMIT_BURST: define(200, (raw) =>
-    parseInteger(raw, 'must be an integer, at least 1', (n) => n >= 1),
-  ),
-  BUSINESS_APP_ALERTMANAGER_TARGET_LABELS: define<readonly TargetLabel[]>(
-    DEFAULT_TARGET_LABELS,
-    parseTargetLabels,
-  ),
 } as const;
 
 type Key = keyof typeof DEFINITIONS;
@@ -138,10 +115,20 @@ function readConfigFile(path: string): Record<string, RawValue> {
   return parsed as Record<string, RawValue>;
 }
 
+/** A setting whose value cannot be used. */
+export interface SettingProblem {
+  readonly key: string;
+  /** The value as given, on one line. */
+  readonly shown: string;
+  /** What is allowed. */
+  readonly allowed: string;
+}
+
 function resolveValues(
   env: NodeJS.ProcessEnv,
   file: Record<string, RawValue>,
   defaults: Record<string, RawValue>,
+  problems?: SettingProblem[],
 ): Values {
   const values: Record<string, unknown> = {};
   for (const key of SETTING_NAMES) {
@@ -157,7 +144,11 @@ function resolveValues(
       // Plain one-line text is shown as it is; anything else as JSON, so the message stays
       // one line even for a list spread over several lines.
       const shown = typeof raw === 'string' && !/[\r\n]/.test(raw) ? raw : JSON.stringify(raw);
-      throw new ConfigError(`invalid setting ${key}=${shown}: ${error.message}`);
+      if (problems === undefined) {
+        throw new ConfigError(`invalid setting ${key}=${shown}: ${error.message}`);
+      }
+      problems.push({ key, shown, allowed: error.message });
+      values[key] = DEFINITIONS[key].defaultValue;
     }
   }
   return values as Values;
@@ -188,9 +179,38 @@ export function loadSettings(
 ): Settings {
   const path = configFile ?? env.FAULTLINE_CONFIG;
   const file = path ? readConfigFile(path) : {};
+  return settingsFrom(resolveValues(env, file, defaults));
+}
 
-  const v = resolveValues(env, file, defaults);
+/** Everything wrong with the settings, rather than the first problem: for the health check. */
+export interface SettingsInspection {
+  /** The settings, with built-in defaults in place of the unusable values. */
+  readonly settings: Settings;
+  readonly problems: readonly SettingProblem[];
+  /** The config file cannot be used at all (then only the environment was read). */
+  readonly fileProblem: string | null;
+}
 
+export function inspectSettings(
+  env: NodeJS.ProcessEnv,
+  configFile?: string,
+  defaults: Record<string, RawValue> = {},
+): SettingsInspection {
+  const path = configFile ?? env.FAULTLINE_CONFIG;
+  let file: Record<string, RawValue> = {};
+  let fileProblem: string | null = null;
+  try {
+    file = path ? readConfigFile(path) : {};
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    fileProblem = error.message;
+  }
+  const problems: SettingProblem[] = [];
+  const settings = settingsFrom(resolveValues(env, file, defaults, problems));
+  return { settings, problems, fileProblem };
+}
+
+function settingsFrom(v: Values): Settings {
   return deepFreeze({
     host: v.HOST,
     port: v.PORT,
@@ -208,12 +228,6 @@ export function loadSettings(
       notificationWebhooks: v.BUSINESS_APP_NOTIFICATION_WEBHOOKS,
       requireMinimumSeverity: v.BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY,
       correlationMode: v.BUSINESS_APP_CORRELATION_MODE,
-    },
-    ingest: {
-      webhookSecrets: v.BUSINESS_APP_WEBHOOK_SECRETS,
-      rateLimitPerMinute: v.BUSINESS_APP_RATE_LIMIT_PER_MINUTE,
-      rateLimitBurst: v.BUSINESS_APP_RATE_LIMIT_BURST,
-      alertmanagerTargetLabels: v.BUSINESS_APP_ALERTMANAGER_TARGET_LABELS,
     },
   });
 }

@@ -52,6 +52,7 @@ function incident(id: number, services: number[], severity: Severity = 'critical
     resolvedAt: null,
     title: `incident ${id}`,
     titleAuto: true,
+    autoCreated: true,
     statusBeforeResolve: null,
     rootCauses: [],
   };

@@ -17,13 +17,25 @@ import type { DecisionContext, EventProcessorDeps } from './event-processor.js';
 export interface CorrelateOptions {
   /** Decide even while automatic processing is switched off (manual processing). */
   readonly force?: boolean;
+  /** Only automatically created incidents are candidates (a regrouping). */
+  readonly automaticOnly?: boolean;
 }
 
 /** Turns a stored event into an incident decision and applies it. */
 export class Correlator {
   constructor(private readonly deps: EventProcessorDeps) {}
 
-  skipped(reason: string, now: string): CorrelationRecord {
+  /** The record of an event the automation leaves out of incidents, logged with its reason. */
+  skipped(eventId: number, reason: string, now: string): CorrelationRecord {
+    this.deps.logger.info(
+      {
+        event_id: eventId,
+        correlation_action: 'skipped',
+        correlation_reason: reason,
+        correlation_score: null,
+      },
+      'event not correlated',
+    );
     return {
       action: 'skipped',
       reason,
@@ -54,18 +66,7 @@ export class Correlator {
     options: CorrelateOptions = {},
   ): Promise<CorrelationRecord> {
     const reason = this.gate(c, options);
-    if (reason !== null) {
-      this.deps.logger.info(
-        {
-          event_id: c.eventId,
-          correlation_action: 'skipped',
-          correlation_reason: reason,
-          correlation_score: null,
-        },
-        'event not correlated',
-      );
-      return this.skipped(reason, c.now);
-    }
+    if (reason !== null) return this.skipped(c.eventId, reason, c.now);
 
     const { settings } = this.deps;
     const scope = c.scope!;
@@ -78,7 +79,7 @@ export class Correlator {
       criticality: c.input.criticality,
       time: Date.parse(c.time),
     };
-    const { choice, candidates, rule } = this.choose(facts);
+    const { choice, candidates, rule } = this.choose(facts, options.automaticOnly === true);
     const decided: DecidedEvent = {
       id: c.eventId,
       message: c.input.message,
@@ -129,20 +130,24 @@ export class Correlator {
   }
 
   /** Scores the candidates of the configured rule. */
-  private choose(facts: EventFacts) {
+  private choose(facts: EventFacts, automaticOnly: boolean) {
     const { indexes, settings } = this.deps;
     const topology = indexes.topology;
     const options = {
       windowMinutes: settings.correlationWindowMinutes,
       threshold: settings.correlationThreshold,
     };
+    const eligible = (found: IncidentState[]) =>
+      automaticOnly ? found.filter((incident) => incident.autoCreated) : found;
     if (settings.correlationMode === 'plugin') {
-      const candidates = indexes.incidents.candidates(facts);
+      const candidates = eligible(indexes.incidents.candidates(facts));
       const choice = chooseIncident(facts, candidates, new PluginRule(topology), options);
       return { choice, candidates, rule: null };
     }
     const rule = new FaultlineRule(topology, indexes.incidents.alerting);
-    const candidates = indexes.incidents.candidates(facts, (u) => rule.considers(facts, u));
+    const candidates = eligible(
+      indexes.incidents.candidates(facts, (u) => rule.considers(facts, u)),
+    );
     return { choice: chooseIncident(facts, candidates, rule, options), candidates, rule };
   }
 
@@ -179,9 +184,11 @@ export class Correlator {
   ): Promise<number[]> {
     const { indexes, incidents, settings } = this.deps;
     const merged: number[] = [];
+    // An incident a person split off stays apart: the automation never merges it, either way.
+    if (!state.autoCreated) return merged;
     for (const other of candidates) {
-      if (other.id === state.id || !OPEN_INCIDENT_STATUSES.includes(other.status as 'new'))
-        continue;
+      if (other.id === state.id || !other.autoCreated) continue;
+      if (!OPEN_INCIDENT_STATUSES.includes(other.status as 'new')) continue;
       const window = settings.correlationWindowMinutes;
       if (!explainedTogether(rule, indexes.topology, state, other, time, window)) continue;
       await mergeIncidents(tx, incidents, state, other, eventId);

@@ -10,6 +10,15 @@ interface Pending {
   readonly work: Work<unknown>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
+  /** A preview: runs in a transaction of its own that is rolled back. */
+  readonly preview?: boolean;
+}
+
+/** Thrown to roll a preview's transaction back; never escapes the pipeline. */
+class RollBack extends Error {
+  constructor(readonly result: unknown) {
+    super('preview rolled back');
+  }
 }
 
 /** Most units of work one transaction takes. */
@@ -41,8 +50,20 @@ export class EventPipeline {
 
   /** Runs `work` as a decision: serialised with every other, on up-to-date indexes. */
   run<T>(work: Work<T>): Promise<T> {
+    return this.enqueue(work, false);
+  }
+
+  /**
+   * Runs `work` like a decision and returns what it returned, then rolls its transaction back:
+   * a dry run that sees exactly what a real run would do and changes nothing.
+   */
+  preview<T>(work: Work<T>): Promise<T> {
+    return this.enqueue(work, true);
+  }
+
+  private enqueue<T>(work: Work<T>, preview: boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject, preview });
       if (!this.draining) this.idle = this.drain();
     });
   }
@@ -56,10 +77,32 @@ export class EventPipeline {
     this.draining = true;
     try {
       while (this.queue.length > 0) {
-        await this.runBatch(this.queue.splice(0, MAX_BATCH));
+        if (this.queue[0]!.preview === true) {
+          await this.runPreview(this.queue.shift()!);
+          continue;
+        }
+        const previewAt = this.queue.findIndex((p, i) => i < MAX_BATCH && p.preview === true);
+        await this.runBatch(this.queue.splice(0, previewAt < 0 ? MAX_BATCH : previewAt));
       }
     } finally {
       this.draining = false;
+    }
+  }
+
+  private async runPreview(pending: Pending): Promise<void> {
+    try {
+      await this.database.write(
+        async (tx) => {
+          await this.indexes.refresh(tx);
+          throw new RollBack(await pending.work(tx));
+        },
+        [LOCK_KEYS.incidents],
+      );
+    } catch (error) {
+      // The memory followed the rolled-back changes: the incidents reload next time.
+      this.indexes.invalidateIncidents();
+      if (error instanceof RollBack) pending.resolve(error.result);
+      else pending.reject(error);
     }
   }
 

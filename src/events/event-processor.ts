@@ -18,8 +18,10 @@ import {
   findEventByAlert,
   findEventById,
   openIncidentsOf,
+  readEventForProcessing,
   saveCorrelation,
   sourceIdByName,
+  type ProcessableEvent,
   type StoredEvent,
 } from './event-rows.js';
 
@@ -125,6 +127,60 @@ export class EventProcessor {
     return this.decide(tx, context, stored === null);
   }
 
+  /**
+   * Manual processing of a stored event (process-event, process_incidents): a triggered event
+   * in no open incident is correlated now, at its own time, even while automatic processing is
+   * switched off. A regrouping joins it to automatically created incidents only. Returns null
+   * when there is no such event.
+   */
+  async processStored(
+    tx: Db,
+    eventId: number,
+    options: { regroup?: boolean } = {},
+  ): Promise<StoredOutcome | null> {
+    const event = await readEventForProcessing(tx, eventId);
+    if (event === null) return null;
+    const open = await openIncidentsOf(tx, eventId);
+    if (open.length > 0) {
+      return {
+        event,
+        record: null,
+        incidentId: open[0]!,
+        reason: `already in incident ${open[0]}`,
+      };
+    }
+    if (event.status !== 'triggered') {
+      return { event, record: null, incidentId: null, reason: `status ${event.status}` };
+    }
+    const topology = this.deps.indexes.topology;
+    const stored: StoredEvent = { ...event, correlation: null };
+    const target = resolveTarget(topology, null, stored);
+    const context: DecisionContext = {
+      eventId,
+      input: {
+        source: null,
+        dedupId: event.dedupId,
+        message: event.message,
+        status: 'triggered',
+        criticality: event.criticality,
+        target: null,
+      },
+      time: event.createdAt,
+      now: this.deps.clock.now().toISOString(),
+      scope: target.ref === null ? null : eventScope(topology, target.ref),
+      stored,
+      status: 'triggered',
+      maintenance: null,
+      target,
+    };
+    const record = await this.correlator.correlate(tx, context, {
+      force: true,
+      automaticOnly: options.regroup === true,
+    });
+    await saveCorrelation(tx, eventId, record);
+    return { event, record, incidentId: record.incident_id, reason: record.reason };
+  }
+
   private async sourceId(tx: Db, input: EventInput, now: string): Promise<number | null> {
     if (input.source === null) return null;
     if ('id' in input.source) return input.source.id;
@@ -188,9 +244,13 @@ export class EventProcessor {
     if (c.status === 'triggered' && open.length === 0) {
       record = await this.correlator.correlate(tx, c);
     } else if (c.status === 'suppressed' && c.maintenance !== null) {
-      record = this.correlator.skipped(`suppressed by maintenance ${c.maintenance.id}`, c.now);
+      record = this.correlator.skipped(
+        c.eventId,
+        `suppressed by maintenance ${c.maintenance.id}`,
+        c.now,
+      );
     } else if (created && c.status !== 'triggered') {
-      record = this.correlator.skipped(`status ${c.status}`, c.now);
+      record = this.correlator.skipped(c.eventId, `status ${c.status}`, c.now);
     }
     if (record !== null) await saveCorrelation(tx, c.eventId, record);
 
@@ -203,6 +263,17 @@ export class EventProcessor {
       warning: c.target.ref === null ? `target not found: ${c.target.reason}` : null,
     };
   }
+}
+
+/** What manual processing did with a stored event. */
+export interface StoredOutcome {
+  readonly event: ProcessableEvent;
+  /** The decision made now; null when none was due (not firing, or already in an incident). */
+  readonly record: CorrelationRecord | null;
+  /** The open incident holding the event afterwards, if any. */
+  readonly incidentId: number | null;
+  /** Why no incident action was taken, when none was. */
+  readonly reason: string | null;
 }
 
 /** Everything known about an event once it is stored, for the decisions that follow. */

@@ -1,5 +1,7 @@
+import type { Severity } from '../config/settings.js';
 import type { Db } from '../store/database.js';
 import type { CorrelationRecord } from './event-input.js';
+import type { EventStatus } from './event-specs.js';
 
 /** The stored fields of an event the automation reads back. */
 export interface StoredEvent {
@@ -68,6 +70,39 @@ export async function sourceIdByName(tx: Db, name: string, now: string): Promise
     .returning('id')
     .executeTakeFirstOrThrow();
   return Number(row.id);
+}
+
+/** A stored event as manual processing reads it. */
+export interface ProcessableEvent {
+  readonly id: number;
+  readonly message: string;
+  readonly dedupId: string;
+  readonly status: EventStatus;
+  readonly criticality: Severity;
+  readonly objectType: string | null;
+  readonly objectId: number | null;
+  /** When it first fired (ISO 8601): the time manual processing correlates it at. */
+  readonly createdAt: string;
+}
+
+export async function readEventForProcessing(ex: Db, id: number): Promise<ProcessableEvent | null> {
+  const row = await ex
+    .selectFrom('events')
+    .select(['id', 'message', 'dedup_id', 'status', 'criticality', 'object_type', 'object_id'])
+    .select('created_at')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (row === undefined) return null;
+  return {
+    id: Number(row.id),
+    message: String(row.message),
+    dedupId: String(row.dedup_id),
+    status: row.status as EventStatus,
+    criticality: row.criticality as Severity,
+    objectType: (row.object_type as string | null) ?? null,
+    objectId: row.object_id === null ? null : Number(row.object_id),
+    createdAt: String(row.created_at),
+  };
 }
 
 export async function sourceExists(tx: Db, id: number): Promise<boolean> {

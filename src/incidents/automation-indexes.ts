@@ -42,11 +42,24 @@ export class AutomationIndexes {
       );
     }
     if (topologyStale || counters.incident_version !== this.incidents.version) {
-      const index = new IncidentIndex(counters.incident_version, this.topology);
-      for (const state of await this.store.loadActive(tx)) index.put(state);
-      this.incidents = index;
+      await this.loadIncidents(tx, counters.incident_version);
     }
     this.incidentsChanged = false;
+  }
+
+  private async loadIncidents(tx: Db, version: number): Promise<void> {
+    const index = new IncidentIndex(version, this.topology);
+    for (const state of await this.store.loadActive(tx)) index.put(state);
+    this.incidents = index;
+  }
+
+  /**
+   * Reloads the incidents from the transaction now, after changes the memory did not follow
+   * (incidents shrank); commit() then publishes them.
+   */
+  async reloadIncidents(tx: Db): Promise<void> {
+    await this.loadIncidents(tx, this.incidents.version);
+    this.requestIncidentReload();
   }
 
   /** Notes that this transaction changed incidents; commit() then bumps the counter once. */
@@ -73,5 +86,12 @@ export class AutomationIndexes {
   invalidate(): void {
     this.topology = new TopologyIndex(-1, this.maxDepth);
     this.incidents = new IncidentIndex(-1, this.topology);
+  }
+
+  /** After a rolled-back preview: incidents reload next time (the topology was not touched). */
+  invalidateIncidents(): void {
+    this.incidents = new IncidentIndex(-1, this.topology);
+    this.incidentsChanged = false;
+    this.reloadRequested = false;
   }
 }

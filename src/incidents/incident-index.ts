@@ -17,6 +17,8 @@ export interface IncidentState extends IncidentView {
   resolvedAt: number | null;
   title: string;
   titleAuto: boolean;
+  /** Opened by the automation (not split off by a person): the automation may merge it. */
+  readonly autoCreated: boolean;
   statusBeforeResolve: string | null;
   rootCauses: number[];
 }

@@ -6,8 +6,15 @@ import type { DependencyView } from '../topology/topology-index.js';
 import type { IncidentState } from './incident-index.js';
 import { OPEN_INCIDENT_STATUSES } from './incident-spec.js';
 import type { RankedRoots } from '../correlate/hypothesis.js';
+import { reformIncident } from './incident-rebuild.js';
 import { incidentTitle } from './root-cause.js';
 import { AUTOMATION_ACTOR, addTimelineEntries, type NewTimelineEntry } from './timeline.js';
+
+/** Incidents emptied for re-correlation, each on offer to the events it held. */
+export interface Vacancies {
+  /** The emptied incident `eventId` was taken from, unless already re-formed. */
+  take(eventId: number): number | null;
+}
 
 /** The event an incident decision is about. */
 export interface DecidedEvent {
@@ -19,13 +26,13 @@ export interface DecidedEvent {
   readonly scope: EventScope;
 }
 
-const LINKS = [
+export const LINKS = [
   ['incident_services', 'technical_service_id', 'services'],
   ['incident_devices', 'device_id', 'devices'],
   ['incident_virtual_machines', 'virtual_machine_id', 'vms'],
 ] as const;
 
-const rank = (s: Severity) => SEVERITIES.indexOf(s);
+export const rank = (s: Severity) => SEVERITIES.indexOf(s);
 const ms = (iso: unknown) => (iso === null || iso === undefined ? null : Date.parse(String(iso)));
 
 function parseGroups(raw: unknown): Array<Set<number>> {
@@ -127,6 +134,8 @@ export async function insertLinks(
 
 /** Writes of the incident automation: open, join, reopen, resolve; each with its timeline. */
 export class IncidentStore {
+  private vacancies: Vacancies | null = null;
+
   constructor(
     readonly clock: Clock,
     readonly graph: () => DependencyView,
@@ -173,7 +182,8 @@ export class IncidentStore {
     return [...states.values()];
   }
 
-  private stateOf(row: Record<string, unknown>): IncidentState {
+  /** The in-memory state of an incident row, without its links (loadActive adds them). */
+  stateOf(row: Record<string, unknown>): IncidentState {
     return {
       id: Number(row.id),
       status: String(row.status),
@@ -187,14 +197,31 @@ export class IncidentStore {
       resolvedAt: ms(row.resolved_at),
       title: String(row.title),
       titleAuto: row.title_auto === true || row.title_auto === 1,
+      autoCreated: row.auto_created === true || row.auto_created === 1,
       statusBeforeResolve: (row.status_before_resolve as string | null) ?? null,
       rootCauses: [],
     };
   }
 
+  /**
+   * Runs `work` with incidents emptied for re-correlation on offer: an event that would open a
+   * new incident re-forms the one it was taken from instead, so that regrouping keeps incident
+   * ids, status and people where the grouping stays.
+   */
+  async withVacancies<T>(vacancies: Vacancies, work: () => Promise<T>): Promise<T> {
+    this.vacancies = vacancies;
+    try {
+      return await work();
+    } finally {
+      this.vacancies = null;
+    }
+  }
+
   /** Opens an incident for an event that joined none. */
   async open(tx: Db, event: DecidedEvent): Promise<IncidentState> {
     const now = this.clock.now().toISOString();
+    const vacant = this.vacancies?.take(event.id) ?? null;
+    if (vacant !== null) return reformIncident(this, tx, vacant, event, now);
     const groups = event.scope.group === null ? [] : [new Set(event.scope.group)];
     const ranked = this.rankRoots(new Set(alertingOf(event.scope)), groups);
     const roots = ranked.roots;
@@ -230,6 +257,7 @@ export class IncidentStore {
       resolvedAt: null,
       title,
       titleAuto: true,
+      autoCreated: true,
       statusBeforeResolve: null,
       rootCauses: roots,
     };

@@ -13,7 +13,9 @@ export type TimelineKind =
   | 'title_changed'
   | 'merged'
   | 'absorbed'
-  | 'split';
+  | 'split'
+  | 'regrouped'
+  | 'cleanup';
 
 export interface TimelineEntry {
   readonly id: number;

@@ -162,3 +162,13 @@ export function openDatabase(config: DatabaseConfig, options: OpenOptions = {}):
     ? openSqlite(config.path)
     : openPostgres(config.url, options.poolSize ?? 10);
 }
+
+/** Most values one `in (…)` list binds: well below either engine's parameter limit. */
+export const MAX_IN_LIST = 5000;
+
+/** `ids` in slices short enough for one `in (…)` list each. */
+export function inSlices<T>(ids: readonly T[]): T[][] {
+  const slices: T[][] = [];
+  for (let i = 0; i < ids.length; i += MAX_IN_LIST) slices.push(ids.slice(i, i + MAX_IN_LIST));
+  return slices;
+}

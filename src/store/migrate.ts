@@ -5,6 +5,7 @@ import { columnTypes } from './migrations/column-types.js';
 import * as initial from './migrations/001-initial.js';
 import * as automation from './migrations/002-automation.js';
 import * as hypotheses from './migrations/003-hypotheses.js';
+import * as operations from './migrations/004-operations.js';
 
 type MigrationModule = { up: typeof initial.up };
 
@@ -13,7 +14,11 @@ const MIGRATIONS: ReadonlyArray<[name: string, module: MigrationModule]> = [
   ['001-initial', initial],
   ['002-automation', automation],
   ['003-hypotheses', hypotheses],
+  ['004-operations', operations],
 ];
+
+/** The newest migration this version of Faultline knows. */
+export const LATEST_SCHEMA_VERSION: string = MIGRATIONS[MIGRATIONS.length - 1]![0];
 
 function provider(database: Database): MigrationProvider {
   const types = columnTypes(database.dialect.name);
@@ -50,7 +55,7 @@ export async function migrateToLatest(database: Database): Promise<MigrationRepo
   const applied = (results ?? [])
     .filter((r: MigrationResult) => r.status === 'Success')
     .map((r) => r.migrationName);
-  return { applied, version: MIGRATIONS[MIGRATIONS.length - 1]![0] };
+  return { applied, version: LATEST_SCHEMA_VERSION };
 }
 
 /** The newest migration recorded in the database, or null when none ran yet. */

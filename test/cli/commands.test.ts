@@ -5,11 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { TokenStore } from '../../src/api/token-store.js';
-import type { Output } from '../../src/cli/output.js';
-import { run } from '../../src/cli/program.js';
 import { systemClock } from '../../src/clock.js';
 import { VERSION } from '../../src/faultline.js';
 import { openDatabase } from '../../src/store/database.js';
+import { faultline } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'faultline-cli-'));
 let databases = 0;
@@ -17,39 +16,6 @@ let databases = 0;
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** What one command printed: stdout lines and stderr lines, each call one entry. */
-interface Recorded extends Output {
-  readonly lines: string[];
-  readonly errors: string[];
-}
-
-function recordOutput(): Recorded {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return {
-    lines,
-    errors,
-    line: (text) => {
-      lines.push(text);
-    },
-    error: (text) => {
-      errors.push(text);
-    },
-  };
-}
-
-interface Outcome {
-  readonly status: number;
-  readonly lines: string[];
-  readonly errors: string[];
-}
-
-async function faultline(argv: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
-  const out = recordOutput();
-  const status = await run(argv, env, out);
-  return { status, lines: out.lines, errors: out.errors };
-}
 
 /** Checks a key against the database the way the API does. */
 async function checkKey(path: string, key: string) {

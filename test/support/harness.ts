@@ -45,7 +45,12 @@ export async function startHarness(
   const database = testDb.open();
   const clock = new ManualClock('2026-03-01T12:00:00.000Z');
   const settings = loadSettings({ BASE_URL: BASE, ...env });
-  const logger = createLogger({ level: (env.TEST_LOG_LEVEL as 'silent') ?? 'silent', file: null });
+  // Quiet unless asked; with LOG_FILE the log goes to that file (and not to the console).
+  const logger = createLogger({
+    level: settings.logFile === null ? ((env.TEST_LOG_LEVEL as 'silent') ?? 'silent') : 'info',
+    file: settings.logFile,
+    ...(settings.logFile === null ? {} : { stdout: false as const }),
+  });
   const faultline = await createFaultline({ settings, clock, logger, database });
 
   const harness: Harness = {

@@ -1,0 +1,16 @@
+import type { AutomationSettings } from './settings.js';
+
+/**
+ * What is wrong with settings that each parsed well but do not work together; the status
+ * endpoint and the health check report these, and `configuration_valid` is false while any is.
+ */
+export function configurationIssues(settings: AutomationSettings): string[] {
+  const issues: string[] = [];
+  if (settings.notificationsEnabled && settings.notificationWebhooks.length === 0) {
+    issues.push(
+      'BUSINESS_APP_INCIDENT_NOTIFICATIONS_ENABLED is true but BUSINESS_APP_NOTIFICATION_WEBHOOKS ' +
+        'is empty: no notification can be sent',
+    );
+  }
+  return issues;
+}
