@@ -19,6 +19,7 @@ import { IncidentStore, type RootCauseRanker } from './incidents/incident-store.
 import { rootCauses } from './incidents/root-cause.js';
 import { rankRootCauses } from './correlate/hypothesis.js';
 import { incidentSpec } from './incidents/incident-spec.js';
+import { AlertIntake } from './ingest/alert-intake.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { openDatabase, type Database } from './store/database.js';
 import { migrateToLatest, schemaVersion } from './store/migrate.js';
@@ -160,6 +161,7 @@ export async function createFaultline(options: FaultlineOptions): Promise<Faultl
     writers: new Map([['events', events]]),
     tokens,
     pipeline,
+    intake: new AlertIntake({ pipeline, indexes, clock, settings: settings.ingest }),
     incidentOperations,
     automation: automationControl,
     clock,

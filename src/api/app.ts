@@ -5,6 +5,7 @@ import { LogController, fastify, type FastifyBaseLogger, type FastifyInstance } 
 import type { Clock } from '../clock.js';
 import type { EventPipeline } from '../events/event-pipeline.js';
 import type { IncidentAutomation } from '../events/incident-automation.js';
+import type { AlertIntake } from '../ingest/alert-intake.js';
 import type { Logger } from '../log/logger.js';
 import type { ResourceRegistry } from '../store/resource-registry.js';
 import type { ResourceWriter } from '../store/resource-writer.js';
@@ -30,6 +31,8 @@ export interface ApiDeps {
   readonly writers: ReadonlyMap<string, ResourceWriterPort>;
   readonly tokens: TokenStore;
   readonly pipeline: EventPipeline;
+  /** Where received alerts go. */
+  readonly intake: AlertIntake;
   readonly incidentOperations: IncidentOperations;
   readonly automation: IncidentAutomation;
   readonly clock: Clock;
@@ -99,6 +102,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   }
   registerIncidentRoutes(app, deps.registry.database.db, deps.incidentOperations);
   registerAutomationRoutes(app, deps.automation);
-  registerAlertRoutes(app, deps.pipeline, deps.clock);
+  await registerAlertRoutes(app, deps.intake);
   return app;
 }

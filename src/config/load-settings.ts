@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 
 import {
+  DEFAULT_TARGET_LABELS,
+  parseTargetLabels,
+  parseWebhookSecrets,
+} from './ingest-setting-parsers.js';
+import {
   InvalidValue,
   parseBoolean,
   parseChoice,
@@ -18,6 +23,7 @@ import {
   type CorrelationMode,
   type DatabaseConfig,
   type Settings,
+  type TargetLabel,
   type WebhookTarget,
 } from './settings.js';
 
@@ -88,6 +94,23 @@ const DEFINITIONS = {
   BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY: define('low', (raw) => parseChoice(raw, SEVERITIES)),
   BUSINESS_APP_CORRELATION_MODE: define<CorrelationMode>('faultline', (raw) =>
     parseChoice(raw, CORRELATION_MODES),
+  ),
+  BUSINESS_APP_WEBHOOK_SECRETS: define<Settings['ingest']['webhookSecrets']>(
+    {},
+    (raw) => optional(parseWebhookSecrets)(raw) ?? {},
+  ),
+  BUSINESS_APP_RATE_LIMIT_PER_MINUTE: define<number | null>(
+    null,
+    optional((raw) =>
+      parseInteger(raw, 'must be an integer, at least 1 (unset: no limit)', (n) => n >= 1),
+    ),
+  ),
+  BUSINESS_APP_RATE_LIMIT_BURST: define(200, (raw) =>
+    parseInteger(raw, 'must be an integer, at least 1', (n) => n >= 1),
+  ),
+  BUSINESS_APP_ALERTMANAGER_TARGET_LABELS: define<readonly TargetLabel[]>(
+    DEFAULT_TARGET_LABELS,
+    parseTargetLabels,
   ),
 } as const;
 
@@ -228,6 +251,12 @@ function settingsFrom(v: Values): Settings {
       notificationWebhooks: v.BUSINESS_APP_NOTIFICATION_WEBHOOKS,
       requireMinimumSeverity: v.BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY,
       correlationMode: v.BUSINESS_APP_CORRELATION_MODE,
+    },
+    ingest: {
+      webhookSecrets: v.BUSINESS_APP_WEBHOOK_SECRETS,
+      rateLimitPerMinute: v.BUSINESS_APP_RATE_LIMIT_PER_MINUTE,
+      rateLimitBurst: v.BUSINESS_APP_RATE_LIMIT_BURST,
+      alertmanagerTargetLabels: v.BUSINESS_APP_ALERTMANAGER_TARGET_LABELS,
     },
   });
 }
