@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+
 import { InvalidArgumentError, Option, type Command } from 'commander';
 
 import { NotFoundError } from '../app-error.js';
@@ -37,6 +39,16 @@ function positiveInteger(value: string): number {
 
 const shorten = (text: string, length = 50) =>
   text.length > length ? text.slice(0, length) : text;
+
+/** A stream that hands each written line to the command's error output (standard error). */
+function linesTo(out: Output): Writable {
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line !== '') out.error(line);
+      done();
+    },
+  });
+}
 
 /** The command's printing, by verbosity. */
 class Report {
@@ -255,7 +267,7 @@ export async function processIncidents(
   const logger = createLogger({
     level: options.verbosity >= 3 ? 'debug' : settings.logLevel,
     file: settings.logFile,
-    stdout: options.verbosity >= 3 ? process.stderr : false,
+    stdout: options.verbosity >= 3 ? linesTo(out) : false,
   });
   const faultline = await createFaultline({ settings, logger });
   try {

@@ -272,6 +272,41 @@ describe.each(engines())('incident-automation endpoints on %s', (engine) => {
       expect(await timelineKinds(off, incident.id)).toContain('cleanup');
     });
 
+    it('counts what a batch would do in a dry run and changes nothing', async () => {
+      await send(off, onDb('db-down'));
+      await send(off, onOrders('orders-5xx'));
+
+      const dry = await off.call('POST', `${AUTOMATION}/process-unprocessed/`, {
+        body: { dry_run: true },
+      });
+
+      expect(dry.body).toMatchObject({
+        dry_run: true,
+        message: 'Would process 2 of 2 unprocessed events',
+        created: 1,
+        joined: 1,
+      });
+      expect(await incidents(off)).toEqual([]);
+      const status = await off.call('GET', `${AUTOMATION}/status/`);
+      expect(status.body.unprocessed_events).toBe(2);
+    });
+
+    it('refuses bad input to force-correlate and cleanup, naming the field', async () => {
+      const cases: Array<[string, unknown, string]> = [
+        ['force-correlate', { hours: 200 }, 'hours'],
+        ['force-correlate', { incident_ids: [] }, 'incident_ids'],
+        ['force-correlate', { incident_ids: ['x'] }, 'incident_ids'],
+        ['force-correlate', { dry_run: 'maybe' }, 'dry_run'],
+        ['cleanup', { hours: 0 }, 'hours'],
+        ['cleanup', { purge: 'yes' }, 'purge'],
+      ];
+      for (const [path, body, field] of cases) {
+        const answer = await off.call('POST', `${AUTOMATION}/${path}/`, { body });
+        expect(answer.status, `${path} ${JSON.stringify(body)}`).toBe(400);
+        expect(Object.keys(answer.body)).toEqual([field]);
+      }
+    });
+
     it('processes the last 24 hours when POSTed without a body', async () => {
       await send(off, onDb('db-down'));
       const answer = await off.call('POST', `${AUTOMATION}/process-unprocessed/`);

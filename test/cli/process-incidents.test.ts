@@ -160,6 +160,18 @@ describe.each(engines())('faultline process-incidents on %s', (engine) => {
     });
   });
 
+  it('writes the automation log to standard error at verbosity 3', async () => {
+    await event(ws, s, { dedup: 'db', on: ['device', s.dbHost] });
+
+    const result = await cli('--verbosity=3');
+
+    const logged = result.errors.map((line) => JSON.parse(line));
+    expect(logged).toContainEqual(
+      expect.objectContaining({ msg: 'Created new incident', correlation_score: null }),
+    );
+    expect(result.lines).toContain('Successfully processed 1 events');
+  });
+
   describe('--event-id', () => {
     it('processes one event, then takes no action on it again', async () => {
       const db = await event(ws, s, { dedup: 'db', on: ['device', s.dbHost] });
