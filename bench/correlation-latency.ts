@@ -25,11 +25,26 @@ export interface LatencyResult {
   readonly mean_candidates: number;
 }
 
-function randomTarget(t: GeneratedTopology, random: Random): TargetRef {
+/** How many of each kind a generated topology has (ids are dense from 1). */
+interface TargetSpace {
+  readonly services: number;
+  readonly devices: number;
+  readonly vms: number;
+  readonly dependencies: number;
+}
+
+const spaceOf = (t: GeneratedTopology): TargetSpace => ({
+  services: t.services.length,
+  devices: t.devices.length,
+  vms: t.vms.length,
+  dependencies: t.dependencies.length,
+});
+
+function randomTarget(t: TargetSpace, random: Random): TargetRef {
   const roll = random.next();
-  if (roll < 0.5) return { type: 'technical_service', id: random.pick(t.services).id };
-  if (roll < 0.8) return { type: 'device', id: random.int(1, t.devices.length) };
-  return { type: 'virtual_machine', id: random.int(1, t.vms.length) };
+  if (roll < 0.5) return { type: 'technical_service', id: random.int(1, t.services) };
+  if (roll < 0.8) return { type: 'device', id: random.int(1, t.devices) };
+  return { type: 'virtual_machine', id: random.int(1, t.vms) };
 }
 
 function facts(index: TopologyIndex, target: TargetRef, time: number): EventFacts {
@@ -37,7 +52,7 @@ function facts(index: TopologyIndex, target: TargetRef, time: number): EventFact
   return { ...scope, group: null, criticality: 'high', time };
 }
 
-function openIncidents(index: TopologyIndex, t: GeneratedTopology, count: number, random: Random) {
+function openIncidents(index: TopologyIndex, t: TargetSpace, count: number, random: Random) {
   const incidents = new IncidentIndex(1, index);
   for (let id = 1; id <= count; id++) {
     const scope = eventScope(index, randomTarget(t, random));
@@ -69,7 +84,7 @@ function percentile(sorted: number[], p: number): number {
 
 /** Time of one decision (candidates + scoring) per event, in process, no I/O. */
 export function measureDecisions(
-  t: GeneratedTopology,
+  t: TargetSpace,
   index: TopologyIndex,
   incidentCount: number,
   events: number,
@@ -102,9 +117,9 @@ export function measureDecisions(
   times.sort((a, b) => a - b);
   return {
     mode,
-    services: t.services.length,
-    devices: t.devices.length,
-    dependencies: t.dependencies.length,
+    services: t.services,
+    devices: t.devices,
+    dependencies: t.dependencies,
     openIncidents: incidentCount,
     events,
     p50_us: Math.round(percentile(times, 0.5)),
@@ -114,6 +129,12 @@ export function measureDecisions(
   };
 }
 
+/** A generated topology's index; the generator's own copy is dropped to keep memory real. */
+export function indexFor(services: number): { index: TopologyIndex; space: TargetSpace } {
+  const topology = generateTopology({ services, seed: 42 });
+  return { index: indexOf(topology, 5), space: spaceOf(topology) };
+}
+
 export function runCorrelationLatency(
   sizes: number[],
   incidentCounts: number[],
@@ -121,10 +142,9 @@ export function runCorrelationLatency(
 ): LatencyResult[] {
   const results: LatencyResult[] = [];
   for (const services of sizes) {
-    const topology = generateTopology({ services, seed: 42 });
-    const index = indexOf(topology, 5);
+    const { index, space } = indexFor(services);
     for (const count of incidentCounts) {
-      results.push(measureDecisions(topology, index, count, 3000, mode));
+      results.push(measureDecisions(space, index, count, 3000, mode));
     }
   }
   return results;

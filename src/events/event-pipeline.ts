@@ -21,6 +21,11 @@ class RollBack extends Error {
   }
 }
 
+/** Resolves after the I/O callbacks now due have run (setImmediate's check phase). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Most units of work one transaction takes. */
 const MAX_BATCH = 512;
 
@@ -64,7 +69,10 @@ export class EventPipeline {
   private enqueue<T>(work: Work<T>, preview: boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject, preview });
-      if (!this.draining) this.idle = this.drain();
+      if (!this.draining) {
+        this.draining = true;
+        this.idle = nextTurn().then(() => this.drain());
+      }
     });
   }
 
@@ -73,16 +81,21 @@ export class EventPipeline {
     await this.idle;
   }
 
+  /**
+   * Runs what is queued, batch after batch. It starts, and looks again after each batch, only on
+   * the next turn of the event loop: a transaction on SQLite runs without yielding to I/O, so
+   * the requests that arrived meanwhile are read only then, and join the next batch together.
+   */
   private async drain(): Promise<void> {
-    this.draining = true;
     try {
       while (this.queue.length > 0) {
         if (this.queue[0]!.preview === true) {
           await this.runPreview(this.queue.shift()!);
-          continue;
+        } else {
+          const previewAt = this.queue.findIndex((p, i) => i < MAX_BATCH && p.preview === true);
+          await this.runBatch(this.queue.splice(0, previewAt < 0 ? MAX_BATCH : previewAt));
         }
-        const previewAt = this.queue.findIndex((p, i) => i < MAX_BATCH && p.preview === true);
-        await this.runBatch(this.queue.splice(0, previewAt < 0 ? MAX_BATCH : previewAt));
+        if (this.queue.length === 0) await nextTurn();
       }
     } finally {
       this.draining = false;

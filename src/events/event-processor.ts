@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { AutomationSettings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import type { Db } from '../store/database.js';
+import { PreparedQuery } from '../store/prepared-query.js';
 import { toStoredTime } from '../store/row-codec.js';
 import {
   activeMaintenance,
@@ -24,6 +25,36 @@ import {
   type ProcessableEvent,
   type StoredEvent,
 } from './event-rows.js';
+
+/** The columns of a new event, in the order INSERT_EVENT takes them. */
+const INSERTED_COLUMNS = [
+  'message',
+  'dedup_id',
+  'status',
+  'criticality',
+  'event_source_id',
+  'source_key',
+  'object_type',
+  'object_id',
+  'is_valid',
+  'invalid_reason',
+  'maintenance_id',
+  'last_updated',
+  'raw',
+  'tags',
+  'custom_fields',
+  'created_at',
+  'last_seen_at',
+  'occurrences',
+  'created',
+] as const;
+
+const INSERT_EVENT = new PreparedQuery<unknown[]>(INSERTED_COLUMNS.length, (db, v) =>
+  db
+    .insertInto('events')
+    .values(Object.fromEntries(INSERTED_COLUMNS.map((c, i) => [c, v[i]])))
+    .returning('id'),
+);
 
 /** A unit of work: an alert to record (dedup by source + dedup_id), or a stored event to edit. */
 export interface EventJob {
@@ -196,21 +227,21 @@ export class EventProcessor {
     now: string,
   ): Promise<number> {
     if (stored === null) {
-      const row = await tx
-        .insertInto('events')
-        .values({
-          ...values,
-          raw: values.raw ?? '{}',
-          tags: values.tags ?? '[]',
-          custom_fields: values.custom_fields ?? '{}',
-          created_at: time,
-          last_seen_at: time,
-          occurrences: 1,
-          created: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return Number(row.id);
+      const row: Record<string, unknown> = {
+        ...values,
+        raw: values.raw ?? '{}',
+        tags: values.tags ?? '[]',
+        custom_fields: values.custom_fields ?? '{}',
+        created_at: time,
+        last_seen_at: time,
+        occurrences: 1,
+        created: now,
+      };
+      const inserted = await INSERT_EVENT.rows<{ id: unknown }>(
+        tx,
+        INSERTED_COLUMNS.map((c) => row[c]),
+      );
+      return Number(inserted[0]!.id);
     }
     const edit = job.edit;
     await tx

@@ -1,5 +1,6 @@
 import type { Severity } from '../config/settings.js';
 import type { Db } from '../store/database.js';
+import { PreparedQuery } from '../store/prepared-query.js';
 import type { CorrelationRecord } from './event-input.js';
 import type { EventStatus } from './event-specs.js';
 
@@ -26,17 +27,20 @@ function toStored(row: Record<string, unknown>): StoredEvent {
 
 const COLUMNS = ['id', 'status', 'object_type', 'object_id', 'correlation'] as const;
 
+const BY_ALERT = new PreparedQuery<[number, string]>(2, (db, [sourceKey, dedupId]) =>
+  db
+    .selectFrom('events')
+    .select([...COLUMNS])
+    .where('source_key', '=', sourceKey!)
+    .where('dedup_id', '=', dedupId!),
+);
+
 export async function findEventByAlert(
   tx: Db,
   sourceKey: number,
   dedupId: string,
 ): Promise<StoredEvent | null> {
-  const row = await tx
-    .selectFrom('events')
-    .select([...COLUMNS])
-    .where('source_key', '=', sourceKey)
-    .where('dedup_id', '=', dedupId)
-    .executeTakeFirst();
+  const [row] = await BY_ALERT.rows(tx, [sourceKey, dedupId]);
   return row === undefined ? null : toStored(row);
 }
 
@@ -50,12 +54,12 @@ export async function findEventById(tx: Db, id: number): Promise<StoredEvent | n
 }
 
 /** The id of the event source named `name`, created on first use. */
+const SOURCE_BY_NAME = new PreparedQuery<[string]>(1, (db, [name]) =>
+  db.selectFrom('event_sources').select('id').where('name', '=', name!),
+);
+
 export async function sourceIdByName(tx: Db, name: string, now: string): Promise<number> {
-  const found = await tx
-    .selectFrom('event_sources')
-    .select('id')
-    .where('name', '=', name)
-    .executeTakeFirst();
+  const [found] = await SOURCE_BY_NAME.rows(tx, [name]);
   if (found !== undefined) return Number(found.id);
   const row = await tx
     .insertInto('event_sources')
@@ -111,26 +115,29 @@ export async function sourceExists(tx: Db, id: number): Promise<boolean> {
 }
 
 /** Open incidents (new, investigating, identified) that hold the event. */
-export async function openIncidentsOf(tx: Db, eventId: number): Promise<number[]> {
-  const rows = await tx
+const OPEN_INCIDENTS_OF = new PreparedQuery<[number]>(1, (db, [eventId]) =>
+  db
     .selectFrom('incident_events as ie')
     .innerJoin('incidents as i', 'i.id', 'ie.incident_id')
     .select('i.id')
-    .where('ie.event_id', '=', eventId)
+    .where('ie.event_id', '=', eventId!)
     .where('i.status', 'in', ['new', 'investigating', 'identified'])
-    .orderBy('i.id')
-    .execute();
+    .orderBy('i.id'),
+);
+
+export async function openIncidentsOf(tx: Db, eventId: number): Promise<number[]> {
+  const rows = await OPEN_INCIDENTS_OF.rows(tx, [eventId]);
   return rows.map((r) => Number(r.id));
 }
+
+const SAVE_CORRELATION = new PreparedQuery<[string, string, number]>(3, (db, [json, at, id]) =>
+  db.updateTable('events').set({ correlation: json, processed_at: at }).where('id', '=', id!),
+);
 
 export async function saveCorrelation(
   tx: Db,
   eventId: number,
   record: CorrelationRecord,
 ): Promise<void> {
-  await tx
-    .updateTable('events')
-    .set({ correlation: JSON.stringify(record), processed_at: record.decided_at })
-    .where('id', '=', eventId)
-    .execute();
+  await SAVE_CORRELATION.execute(tx, [JSON.stringify(record), record.decided_at, eventId]);
 }

@@ -3,7 +3,8 @@ import { SEVERITIES, type Severity } from '../config/settings.js';
 import type { Db } from '../store/database.js';
 import { eventScope, type TargetRef } from '../topology/event-scope.js';
 import type { TopologyIndex } from '../topology/topology-index.js';
-import { insertLinks, type IncidentStore } from './incident-store.js';
+import { insertLinks } from './incident-links.js';
+import type { IncidentStore } from './incident-store.js';
 import { addTimelineEntries } from './timeline.js';
 
 export interface SplitRequest {

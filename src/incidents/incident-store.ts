@@ -1,6 +1,14 @@
 import type { Clock } from '../clock.js';
 import { SEVERITIES, type Severity } from '../config/settings.js';
 import type { Db } from '../store/database.js';
+import { updateById } from '../store/prepared-query.js';
+import {
+  LINK_EVENT,
+  LINKS,
+  insertLinks,
+  insertRootCauses,
+  insertServices,
+} from './incident-links.js';
 import type { EventScope } from '../topology/event-scope.js';
 import type { DependencyView } from '../topology/topology-index.js';
 import type { IncidentState } from './incident-index.js';
@@ -25,12 +33,6 @@ export interface DecidedEvent {
   readonly time: string;
   readonly scope: EventScope;
 }
-
-export const LINKS = [
-  ['incident_services', 'technical_service_id', 'services'],
-  ['incident_devices', 'device_id', 'devices'],
-  ['incident_virtual_machines', 'virtual_machine_id', 'vms'],
-] as const;
 
 export const rank = (s: Severity) => SEVERITIES.indexOf(s);
 const ms = (iso: unknown) => (iso === null || iso === undefined ? null : Date.parse(String(iso)));
@@ -81,25 +83,6 @@ function alertingOf(scope: { services: Iterable<number>; context: Iterable<numbe
   return [...scope.services].filter((s) => !context.has(s));
 }
 
-async function insertServices(
-  tx: Db,
-  id: number,
-  services: readonly number[],
-  context: readonly number[],
-): Promise<void> {
-  if (services.length === 0) return;
-  await tx
-    .insertInto('incident_services')
-    .values(
-      services.map((s) => ({
-        incident_id: id,
-        technical_service_id: s,
-        context: context.includes(s) ? 1 : 0,
-      })),
-    )
-    .execute();
-}
-
 export type { RankedRoots } from '../correlate/hypothesis.js';
 
 /** Root causes of an incident's services, best first. */
@@ -107,30 +90,6 @@ export type RootCauseRanker = (
   services: ReadonlySet<number>,
   groups: ReadonlyArray<ReadonlySet<number>>,
 ) => RankedRoots;
-
-async function insertRootCauses(tx: Db, id: number, roots: readonly number[]): Promise<void> {
-  if (roots.length === 0) return;
-  await tx
-    .insertInto('incident_root_causes')
-    .values(
-      roots.map((service, rank) => ({ incident_id: id, technical_service_id: service, rank })),
-    )
-    .execute();
-}
-
-export async function insertLinks(
-  tx: Db,
-  table: string,
-  column: string,
-  id: number,
-  ids: number[],
-) {
-  if (ids.length === 0) return;
-  await tx
-    .insertInto(table)
-    .values(ids.map((other) => ({ incident_id: id, [column]: other })))
-    .execute();
-}
 
 /** Writes of the incident automation: open, join, reopen, resolve; each with its timeline. */
 export class IncidentStore {
@@ -271,12 +230,8 @@ export class IncidentStore {
       entries.push({ at: now, actor: AUTOMATION_ACTOR, kind, message, detail });
 
     // A re-fired alert that reopens its own incident is already linked to it.
-    const linked = await tx
-      .insertInto('incident_events')
-      .values({ incident_id: state.id, event_id: event.id })
-      .onConflict((oc) => oc.columns(['incident_id', 'event_id']).doNothing())
-      .executeTakeFirst();
-    if (Number(linked.numInsertedOrUpdatedRows ?? 0) > 0) {
+    const linked = await LINK_EVENT.execute(tx, [state.id, event.id]);
+    if (Number(linked.numAffectedRows ?? 0) > 0) {
       entry('event_joined', `Event ${event.id} joined: ${event.message}`, { event_id: event.id });
     }
     const added = await this.unionScope(tx, state, event.scope);
@@ -301,7 +256,7 @@ export class IncidentStore {
       await this.followRootCauses(tx, state, event.message, changes);
     }
 
-    await tx.updateTable('incidents').set(changes).where('id', '=', state.id).execute();
+    await updateById(tx, 'incidents', state.id, changes);
     await addTimelineEntries(tx, state.id, entries);
   }
 

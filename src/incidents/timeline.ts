@@ -1,4 +1,5 @@
 import type { Db } from '../store/database.js';
+import { PreparedQuery } from '../store/prepared-query.js';
 
 export const AUTOMATION_ACTOR = 'Auto-Incident System';
 
@@ -34,12 +35,31 @@ export interface NewTimelineEntry {
   readonly detail?: Record<string, unknown>;
 }
 
+const INSERT_ONE = new PreparedQuery<[number, string, string, string, string, string]>(
+  6,
+  (db, [incident, at, actor, kind, message, detail]) =>
+    db.insertInto('incident_timeline').values({
+      incident_id: incident!,
+      at: at!,
+      actor: actor!,
+      kind: kind!,
+      message: message!,
+      detail: detail!,
+    }),
+);
+
 export async function addTimelineEntries(
   tx: Db,
   incidentId: number,
   entries: readonly NewTimelineEntry[],
 ): Promise<void> {
   if (entries.length === 0) return;
+  if (entries.length === 1) {
+    const [e] = entries as [NewTimelineEntry];
+    const detail = JSON.stringify(e.detail ?? {});
+    await INSERT_ONE.execute(tx, [incidentId, e.at, e.actor, e.kind, e.message, detail]);
+    return;
+  }
   await tx
     .insertInto('incident_timeline')
     .values(

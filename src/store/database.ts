@@ -13,6 +13,7 @@ import {
 import pg from 'pg';
 
 import type { DatabaseConfig } from '../config/settings.js';
+import { WalSync } from './wal-sync.js';
 
 /** Advisory lock keys, one per kind of decision that must not interleave. */
 export const LOCK_KEYS = {
@@ -42,27 +43,46 @@ export interface DialectSql {
   writeTransaction<T>(db: Db, work: (tx: Db) => Promise<T>, locks: readonly number[]): Promise<T>;
 }
 
-const sqliteSql: DialectSql = {
-  name: 'sqlite',
-  jsonArrayContains: (column, value) =>
-    sql<boolean>`exists (select 1 from json_each(${sql.ref(column)}) where value = ${value})`,
-  migrationSchema: () => Promise.resolve(undefined),
-  // BEGIN IMMEDIATE takes the write lock first: a deferred transaction that reads, then writes,
-  // fails when another process committed in between. The one connection serialises this
-  // process; the file lock (with busy_timeout) serialises processes.
-  writeTransaction: (db, work) =>
-    db.connection().execute(async (connection) => {
-      await sql`begin immediate`.execute(connection);
-      try {
-        const result = await work(connection);
-        await sql`commit`.execute(connection);
-        return result;
-      } catch (error) {
-        await sql`rollback`.execute(connection);
-        throw error;
-      }
-    }),
-};
+/** What the SQLite dialect needs of its connection beyond Kysely. */
+interface SqliteDurability {
+  /** Sets `synchronous` on the one connection. */
+  synchronous(mode: 'FULL' | 'NORMAL'): void;
+  /** Flushes the write-ahead log; null for an in-memory database. */
+  readonly wal: WalSync | null;
+}
+
+function sqliteSql(durability: SqliteDurability): DialectSql {
+  return {
+    name: 'sqlite',
+    jsonArrayContains: (column, value) =>
+      sql<boolean>`exists (select 1 from json_each(${sql.ref(column)}) where value = ${value})`,
+    migrationSchema: () => Promise.resolve(undefined),
+    // BEGIN IMMEDIATE takes the write lock first: a deferred transaction that reads, then
+    // writes, fails when another process committed in between. The one connection serialises
+    // this process; the file lock (with busy_timeout) serialises processes. The commit does not
+    // wait for the disk; the log is flushed after it, off the event loop, before returning.
+    writeTransaction: async (db, work) => {
+      const result = await db.connection().execute(async (connection) => {
+        durability.synchronous('NORMAL');
+        try {
+          await sql`begin immediate`.execute(connection);
+          try {
+            const value = await work(connection);
+            await sql`commit`.execute(connection);
+            return value;
+          } catch (error) {
+            await sql`rollback`.execute(connection);
+            throw error;
+          }
+        } finally {
+          durability.synchronous('FULL');
+        }
+      });
+      await durability.wal?.sync();
+      return result;
+    },
+  };
+}
 
 const postgresSql: DialectSql = {
   name: 'postgres',
@@ -91,12 +111,15 @@ export interface Database {
   close(): Promise<void>;
 }
 
-function database(db: Db, dialect: DialectSql): Database {
+function database(db: Db, dialect: DialectSql, onClose?: () => Promise<void>): Database {
   return {
     db,
     dialect,
     write: (work, locks = []) => dialect.writeTransaction(db, work, locks),
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      await onClose?.();
+    },
   };
 }
 
@@ -139,12 +162,20 @@ function openSqlite(path: string): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const connection = new SqliteDatabase(path);
   connection.pragma('journal_mode = WAL');
-  // FULL: a transaction that returned has reached the disk; nothing answered 2xx is lost.
+  // FULL: a statement that returned has reached the disk; nothing answered 2xx is lost. Write
+  // transactions commit with NORMAL and flush the log themselves (see WalSync).
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 10000');
+  const wal = path === ':memory:' ? null : new WalSync(`${path}-wal`);
+  const durability: SqliteDurability = {
+    synchronous: (mode) => connection.pragma(`synchronous = ${mode}`),
+    wal,
+  };
   const dialect = new SqliteDialect({ database: cachingConnection(connection) });
-  return database(new Kysely<AnySchema>({ dialect }), sqliteSql);
+  return database(new Kysely<AnySchema>({ dialect }), sqliteSql(durability), async () => {
+    await wal?.close();
+  });
 }
 
 function openPostgres(url: string, poolSize: number): Database {
