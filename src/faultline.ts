@@ -19,14 +19,17 @@ import { IncidentStore, type RootCauseRanker } from './incidents/incident-store.
 import { rootCauses } from './incidents/root-cause.js';
 import { rankRootCauses } from './correlate/hypothesis.js';
 import { incidentSpec } from './incidents/incident-spec.js';
+import type { IncidentRemovalListener } from './incidents/incident-changes.js';
 import { AlertIntake } from './ingest/alert-intake.js';
 import { createLogger, type Logger } from './log/logger.js';
+import type { DeliveryLoop } from './notify/delivery-loop.js';
+import { createNotifications, type Notifications } from './notify/notifications.js';
 import { openDatabase, type Database } from './store/database.js';
 import { migrateToLatest, schemaVersion } from './store/migrate.js';
 import { ResourceRegistry } from './store/resource-registry.js';
 import type { ResourceSpec } from './store/resource-spec.js';
 import { ResourceWriter } from './store/resource-writer.js';
-import type { DependencyView } from './topology/topology-index.js';
+import type { DependencyView, TopologyIndex } from './topology/topology-index.js';
 import { clusterSpec, deviceSpec, virtualMachineSpec } from './topology/inventory-specs.js';
 import { changeSpec, changeTypeSpec, maintenanceSpec } from './topology/operation-specs.js';
 import {
@@ -63,6 +66,8 @@ export interface FaultlineOptions {
   readonly logger?: Logger;
   /** An already open database (tests); otherwise the one DATABASE_URL names is opened. */
   readonly database?: Database;
+  /** How long a notification receiver gets to answer (default 10 s; tests shorten it). */
+  readonly deliveryTimeoutMs?: number;
 }
 
 /** The assembled application: every component, wired once. */
@@ -79,12 +84,20 @@ export interface Faultline {
   readonly indexes: AutomationIndexes;
   /** Manual control and reports of the incident automation. */
   readonly automation: IncidentAutomation;
+  /** Sends the notification outbox; `serve` starts it, tests call `runDue()`. */
+  readonly deliveries: DeliveryLoop;
   readonly api: FastifyInstance;
   close(): Promise<void>;
 }
 
 /** The event pipeline over the automation's indexes and incident store. */
-function assembleAutomation(database: Database, settings: Settings, clock: Clock, logger: Logger) {
+function assembleAutomation(
+  database: Database,
+  settings: Settings,
+  clock: Clock,
+  logger: Logger,
+  removals: IncidentRemovalListener,
+) {
   const automation = settings.automation;
   const graph = (): DependencyView => indexes.topology;
   const ranker: RootCauseRanker =
@@ -121,6 +134,7 @@ function assembleAutomation(database: Database, settings: Settings, clock: Clock
     incidents: incidentStore,
     settings: automation,
     issues: configurationIssues(automation),
+    removals,
     clock,
     logger: logger.child({ component: 'automation' }),
   });
@@ -135,18 +149,37 @@ function assembleAutomation(database: Database, settings: Settings, clock: Clock
   return { pipeline, indexes, incidentStore, incidentOperations, automationControl };
 }
 
+/** Opens and migrates the database; its incident changes then also write the outbox. */
+async function openWithOutbox(
+  options: FaultlineOptions,
+  clock: Clock,
+  logger: Logger,
+  topology: () => TopologyIndex,
+): Promise<Notifications> {
+  const opened = options.database ?? openDatabase(options.settings.database);
+  await migrateToLatest(opened);
+  return createNotifications({
+    settings: options.settings,
+    clock,
+    logger: logger.child({ component: 'notify' }),
+    database: opened,
+    topology,
+    ...(options.deliveryTimeoutMs === undefined ? {} : { timeoutMs: options.deliveryTimeoutMs }),
+  });
+}
+
 /** The composition root: opens and migrates the database, then builds the API over it. */
 export async function createFaultline(options: FaultlineOptions): Promise<Faultline> {
   const { settings } = options;
   const clock = options.clock ?? systemClock;
   const logger =
     options.logger ?? createLogger({ level: settings.logLevel, file: settings.logFile });
-  const database = options.database ?? openDatabase(settings.database);
-  await migrateToLatest(database);
+  const topology = () => automationParts.indexes.topology;
+  const { database, outbox, deliveries } = await openWithOutbox(options, clock, logger, topology);
 
   const registry = new ResourceRegistry(database, RESOURCE_SPECS);
   const writer = new ResourceWriter(registry, clock);
-  const automationParts = assembleAutomation(database, settings, clock, logger);
+  const automationParts = assembleAutomation(database, settings, clock, logger, outbox);
   const { pipeline, indexes, incidentOperations, automationControl } = automationParts;
   const events = new EventService(pipeline, registry, writer);
   const tokens = new TokenStore(database.db, clock);
@@ -181,9 +214,11 @@ export async function createFaultline(options: FaultlineOptions): Promise<Faultl
     pipeline,
     indexes,
     automation: automationControl,
+    deliveries,
     api,
     close: async () => {
       await api.close();
+      await deliveries.stop();
       await pipeline.settled();
       await database.close();
     },

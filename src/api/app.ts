@@ -16,6 +16,7 @@ import { registerErrorHandler } from './error-handler.js';
 import { registerHealthRoutes, type ReadinessCheck } from './health-routes.js';
 import { registerRootRoutes } from './root-routes.js';
 import { registerIncidentRoutes, type IncidentOperations } from './incident-routes.js';
+import { registerNotificationRoutes } from './notification-routes.js';
 import { registerResourceRoutes, type ResourceWriterPort } from './resource-routes.js';
 import { ResourceSerializer } from './resource-serializer.js';
 import { createValidatorCompiler } from './schema-validation.js';
@@ -102,6 +103,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   }
   registerIncidentRoutes(app, deps.registry.database.db, deps.incidentOperations);
   registerAutomationRoutes(app, deps.automation);
+  registerNotificationRoutes(app, deps.registry, deps.baseUrl);
   await registerAlertRoutes(app, deps.intake);
   return app;
 }

@@ -8,6 +8,7 @@ import {
   type Row,
   type TargetType,
 } from '../store/resource-spec.js';
+import { maskSecret } from '../store/secret-mask.js';
 import { resourcePath } from './resource-paths.js';
 
 export type ApiObject = Record<string, unknown>;
@@ -116,6 +117,8 @@ export class ResourceSerializer {
         out.object_id = row.object_id ?? null;
         out.object =
           targetType === null ? null : cache.brief(TARGET_RESOURCES[targetType], row.object_id);
+      } else if (field.secret === true) {
+        out[field.name] = maskSecret((row[columnOf(field)] as string | null) ?? null);
       } else {
         out[field.name] = row[columnOf(field)] ?? null;
       }

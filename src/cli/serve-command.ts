@@ -37,6 +37,20 @@ function banner(out: Output, url: string, key: string | null): void {
   }
 }
 
+/** Sends incident notifications in the background while notifications are switched on. */
+function startDeliveries(faultline: Faultline): void {
+  const automation = faultline.settings.automation;
+  if (!automation.notificationsEnabled) return;
+  faultline.deliveries.start();
+  faultline.logger.info(
+    {
+      webhooks: automation.notificationWebhooks.length,
+      pagerduty_default_key: automation.pagerdutyRoutingKey !== null,
+    },
+    'notification delivery started',
+  );
+}
+
 /** What --demo changes unless the environment or config file says otherwise. */
 export const DEMO_DEFAULTS = { BUSINESS_APP_AUTO_RESOLVE_INCIDENTS: true };
 
@@ -49,6 +63,7 @@ export async function serve(settings: Settings, demo: boolean, out: Output): Pro
 
   const address = await faultline.api.listen({ host: settings.host, port: settings.port });
   faultline.logger.info({ address, database: faultline.database.dialect.name }, 'server started');
+  startDeliveries(faultline);
   banner(out, settings.baseUrl ?? address, key);
   if (scenario !== null) {
     scenario.start();

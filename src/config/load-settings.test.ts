@@ -46,6 +46,8 @@ const READ: Record<string, (s: Settings) => unknown> = {
   BUSINESS_APP_CORRELATION_THRESHOLD: (s) => s.automation.correlationThreshold,
   BUSINESS_APP_INCIDENT_NOTIFICATIONS_ENABLED: (s) => s.automation.notificationsEnabled,
   BUSINESS_APP_NOTIFICATION_WEBHOOKS: (s) => s.automation.notificationWebhooks,
+  BUSINESS_APP_PAGERDUTY_ROUTING_KEY: (s) => s.automation.pagerdutyRoutingKey,
+  BUSINESS_APP_PAGERDUTY_EVENTS_URL: (s) => s.automation.pagerdutyEventsUrl,
   BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY: (s) => s.automation.requireMinimumSeverity,
   BUSINESS_APP_CORRELATION_MODE: (s) => s.automation.correlationMode,
   BUSINESS_APP_WEBHOOK_SECRETS: (s) => s.ingest.webhookSecrets,
@@ -85,6 +87,8 @@ const DEFAULTS: Array<[key: string, value: unknown]> = [
   ['BUSINESS_APP_CORRELATION_THRESHOLD', 0.3],
   ['BUSINESS_APP_INCIDENT_NOTIFICATIONS_ENABLED', false],
   ['BUSINESS_APP_NOTIFICATION_WEBHOOKS', []],
+  ['BUSINESS_APP_PAGERDUTY_ROUTING_KEY', null],
+  ['BUSINESS_APP_PAGERDUTY_EVENTS_URL', 'https://events.pagerduty.com/v2/enqueue'],
   ['BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY', 'low'],
   ['BUSINESS_APP_CORRELATION_MODE', 'faultline'],
   ['BUSINESS_APP_WEBHOOK_SECRETS', {}],
@@ -198,6 +202,25 @@ const VALID: Array<[key: string, env: string, file: unknown, value: unknown]> = 
       { url: hook, secret: null, events: [] },
     ],
   ],
+  [
+    'BUSINESS_APP_NOTIFICATION_WEBHOOKS',
+    JSON.stringify([{ url: hook, events: ['updated', 'reopened'] }]),
+    [{ url: hook, events: ['updated', 'reopened'] }],
+    [{ url: hook, secret: null, events: ['updated', 'reopened'] }],
+  ],
+  [
+    'BUSINESS_APP_PAGERDUTY_ROUTING_KEY',
+    ' R0123456789abcdef0123456789abcde ',
+    'R0123456789abcdef0123456789abcde',
+    'R0123456789abcdef0123456789abcde',
+  ],
+  ['BUSINESS_APP_PAGERDUTY_ROUTING_KEY', '', null, null],
+  [
+    'BUSINESS_APP_PAGERDUTY_EVENTS_URL',
+    'http://127.0.0.1:9000/v2/enqueue/',
+    'http://127.0.0.1:9000/v2/enqueue',
+    'http://127.0.0.1:9000/v2/enqueue',
+  ],
   ['BUSINESS_APP_WEBHOOK_SECRETS', '', null, {}],
   ['BUSINESS_APP_WEBHOOK_SECRETS', '{}', {}, {}],
   [
@@ -298,7 +321,8 @@ const DEPTH = 'must be an integer, at least 1';
 const URL_ALLOWED = 'must be an absolute http:// or https:// URL';
 const SEVERITY = 'must be one of low, medium, high, critical';
 const WEBHOOKS =
-  'must be a JSON list of URLs or of {"url", "secret", "events"} objects with http(s) URLs';
+  'must be a JSON list of URLs or of {"url", "secret", "events"} objects with http(s) URLs ' +
+  'and events among created, updated, resolved, reopened';
 const PORT = 'must be an integer from 0 to 65535';
 const BOOLEAN = 'must be true or false';
 const LEVEL = 'must be one of fatal, error, warn, info, debug, trace, silent';
@@ -349,6 +373,12 @@ const INVALID: Array<[key: string, value: string, allowed: string]> = [
   ],
   ['BUSINESS_APP_NOTIFICATION_WEBHOOKS', '[{"url":"https://a.example.com","secret":7}]', WEBHOOKS],
   ['BUSINESS_APP_NOTIFICATION_WEBHOOKS', '[42]', WEBHOOKS],
+  [
+    'BUSINESS_APP_NOTIFICATION_WEBHOOKS',
+    '[{"url":"https://a.example.com","events":["opened"]}]',
+    WEBHOOKS,
+  ],
+  ['BUSINESS_APP_PAGERDUTY_EVENTS_URL', 'events.pagerduty.com/v2/enqueue', URL_ALLOWED],
   ['PORT', 'http', PORT],
   ['PORT', '-1', PORT],
   ['PORT', '65536', PORT],
@@ -433,6 +463,20 @@ describe('invalid settings', () => {
     expect(message).toBe(
       `invalid setting BUSINESS_APP_NOTIFICATION_WEBHOOKS=${JSON.stringify(value)}: ${WEBHOOKS}`,
     );
+  });
+
+  it.each([
+    ['with spaces in it', 'R0123 456789abcdef'],
+    ['too short', 'abc123'],
+    ['with punctuation', 'R0123456789abcdef/0123456789'],
+  ])('refuses a PagerDuty routing key %s without repeating it', (_what, value) => {
+    const message = failure(() => loadSettings({ BUSINESS_APP_PAGERDUTY_ROUTING_KEY: value }));
+
+    expect(message).toBe(
+      'invalid setting BUSINESS_APP_PAGERDUTY_ROUTING_KEY=(hidden): ' +
+        'must be a PagerDuty integration key: 8 to 64 letters and digits',
+    );
+    expect(message).not.toContain(value);
   });
 
   it('names the bad setting when several settings are set', () => {

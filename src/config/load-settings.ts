@@ -12,6 +12,7 @@ import {
   parseHttpUrl,
   parseInteger,
   parseNumber,
+  parseRoutingKey,
   parseText,
   parseWebhooks,
   type RawValue,
@@ -19,6 +20,7 @@ import {
 import {
   CORRELATION_MODES,
   LOG_LEVELS,
+  PAGERDUTY_EVENTS_URL,
   SEVERITIES,
   type CorrelationMode,
   type DatabaseConfig,
@@ -35,10 +37,16 @@ export class ConfigError extends Error {
 interface SettingDefinition<T> {
   readonly defaultValue: T;
   readonly parse: (raw: RawValue) => T;
+  /** A credential: a bad value is not repeated in the message. */
+  readonly secret?: boolean;
 }
 
-function define<T>(defaultValue: T, parse: (raw: RawValue) => T): SettingDefinition<T> {
-  return { defaultValue, parse };
+function define<T>(
+  defaultValue: T,
+  parse: (raw: RawValue) => T,
+  options: { secret?: boolean } = {},
+): SettingDefinition<T> {
+  return { defaultValue, parse, ...options };
 }
 
 const DATABASE_URL_ALLOWED = 'must be sqlite:PATH or postgres://USER@HOST:PORT/DATABASE';
@@ -91,6 +99,10 @@ const DEFINITIONS = {
   ),
   BUSINESS_APP_INCIDENT_NOTIFICATIONS_ENABLED: define(false, parseBoolean),
   BUSINESS_APP_NOTIFICATION_WEBHOOKS: define<readonly WebhookTarget[]>([], parseWebhooks),
+  BUSINESS_APP_PAGERDUTY_ROUTING_KEY: define<string | null>(null, optional(parseRoutingKey), {
+    secret: true,
+  }),
+  BUSINESS_APP_PAGERDUTY_EVENTS_URL: define(PAGERDUTY_EVENTS_URL, parseHttpUrl),
   BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY: define('low', (raw) => parseChoice(raw, SEVERITIES)),
   BUSINESS_APP_CORRELATION_MODE: define<CorrelationMode>('faultline', (raw) =>
     parseChoice(raw, CORRELATION_MODES),
@@ -165,8 +177,9 @@ function resolveValues(
     } catch (error) {
       if (!(error instanceof InvalidValue)) throw error;
       // Plain one-line text is shown as it is; anything else as JSON, so the message stays
-      // one line even for a list spread over several lines.
-      const shown = typeof raw === 'string' && !/[\r\n]/.test(raw) ? raw : JSON.stringify(raw);
+      // one line even for a list spread over several lines. A credential is never shown.
+      const asText = typeof raw === 'string' && !/[\r\n]/.test(raw) ? raw : JSON.stringify(raw);
+      const shown = DEFINITIONS[key].secret === true ? '(hidden)' : asText;
       if (problems === undefined) {
         throw new ConfigError(`invalid setting ${key}=${shown}: ${error.message}`);
       }
@@ -249,6 +262,8 @@ function settingsFrom(v: Values): Settings {
       correlationThreshold: v.BUSINESS_APP_CORRELATION_THRESHOLD,
       notificationsEnabled: v.BUSINESS_APP_INCIDENT_NOTIFICATIONS_ENABLED,
       notificationWebhooks: v.BUSINESS_APP_NOTIFICATION_WEBHOOKS,
+      pagerdutyRoutingKey: v.BUSINESS_APP_PAGERDUTY_ROUTING_KEY,
+      pagerdutyEventsUrl: v.BUSINESS_APP_PAGERDUTY_EVENTS_URL,
       requireMinimumSeverity: v.BUSINESS_APP_REQUIRE_MINIMUM_SEVERITY,
       correlationMode: v.BUSINESS_APP_CORRELATION_MODE,
     },

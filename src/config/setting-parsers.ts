@@ -1,4 +1,9 @@
-import type { WebhookTarget } from './settings.js';
+import {
+  NOTIFICATION_ACTIONS,
+  ROUTING_KEY_PATTERN,
+  type NotificationAction,
+  type WebhookTarget,
+} from './settings.js';
 
 /** Thrown by a parser with the sentence that says what the setting allows. */
 export class InvalidValue extends Error {}
@@ -73,20 +78,23 @@ function parseJsonList(raw: RawValue): unknown[] {
 }
 
 const WEBHOOK_ALLOWED =
-  'must be a JSON list of URLs or of {"url", "secret", "events"} objects with http(s) URLs';
+  'must be a JSON list of URLs or of {"url", "secret", "events"} objects with http(s) URLs ' +
+  `and events among ${NOTIFICATION_ACTIONS.join(', ')}`;
+
+const isAction = (e: unknown): e is NotificationAction =>
+  (NOTIFICATION_ACTIONS as readonly unknown[]).includes(e);
 
 function parseWebhook(item: unknown): WebhookTarget {
   if (typeof item === 'string') return { url: parseHttpUrl(item), secret: null, events: [] };
   if (item === null || typeof item !== 'object') throw new InvalidValue(WEBHOOK_ALLOWED);
   const { url, secret, events } = item as Record<string, unknown>;
   const badSecret = secret !== undefined && secret !== null && typeof secret !== 'string';
-  const badEvents =
-    events !== undefined && (!Array.isArray(events) || events.some((e) => typeof e !== 'string'));
+  const badEvents = events !== undefined && (!Array.isArray(events) || !events.every(isAction));
   if (typeof url !== 'string' || badSecret || badEvents) throw new InvalidValue(WEBHOOK_ALLOWED);
   return {
     url: parseHttpUrl(url),
     secret: typeof secret === 'string' && secret !== '' ? secret : null,
-    events: Object.freeze([...((events as string[] | undefined) ?? [])]),
+    events: Object.freeze([...((events as NotificationAction[] | undefined) ?? [])]),
   };
 }
 
@@ -97,4 +105,13 @@ export function parseWebhooks(raw: RawValue): readonly WebhookTarget[] {
     if (error instanceof InvalidValue) throw new InvalidValue(WEBHOOK_ALLOWED);
     throw error;
   }
+}
+
+const ROUTING_KEY_ALLOWED = 'must be a PagerDuty integration key: 8 to 64 letters and digits';
+
+/** A PagerDuty Events API v2 routing (integration) key. */
+export function parseRoutingKey(raw: RawValue): string {
+  const text = parseText(raw, ROUTING_KEY_ALLOWED);
+  if (!ROUTING_KEY_PATTERN.test(text)) throw new InvalidValue(ROUTING_KEY_ALLOWED);
+  return text;
 }

@@ -5,12 +5,22 @@ export type Severity = (typeof SEVERITIES)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** What a notification says happened to an incident; a webhook may ask for some only. */
+export const NOTIFICATION_ACTIONS = ['created', 'updated', 'resolved', 'reopened'] as const;
+export type NotificationAction = (typeof NOTIFICATION_ACTIONS)[number];
+
+/** A PagerDuty Events API v2 routing (integration) key. */
+export const ROUTING_KEY_PATTERN = /^[A-Za-z0-9]{8,64}$/;
+
+/** PagerDuty's public Events API v2 endpoint. */
+export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+
 /** One receiver of incident notifications. */
 export interface WebhookTarget {
   readonly url: string;
   readonly secret: string | null;
   /** Incident actions this receiver wants; empty means all of them. */
-  readonly events: readonly string[];
+  readonly events: readonly NotificationAction[];
 }
 
 /** Which correlation rule decides: Faultline's, or the plugin's as its guide describes it. */
@@ -26,6 +36,10 @@ export interface AutomationSettings {
   readonly correlationThreshold: number;
   readonly notificationsEnabled: boolean;
   readonly notificationWebhooks: readonly WebhookTarget[];
+  /** Default PagerDuty routing key; null leaves PagerDuty to services that carry their own. */
+  readonly pagerdutyRoutingKey: string | null;
+  /** Where PagerDuty events are sent (Events API v2). */
+  readonly pagerdutyEventsUrl: string;
   readonly requireMinimumSeverity: Severity;
   readonly correlationMode: CorrelationMode;
 }

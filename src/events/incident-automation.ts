@@ -9,6 +9,7 @@ import {
   type StatusReport,
 } from '../incidents/automation-report.js';
 import { applyCleanup, planCleanup, type CleanupItem } from '../incidents/cleanup.js';
+import type { IncidentRemovalListener } from '../incidents/incident-changes.js';
 import type { IncidentStore } from '../incidents/incident-store.js';
 import {
   detachEvents,
@@ -103,6 +104,8 @@ export interface IncidentAutomationDeps {
   readonly settings: AutomationSettings;
   /** Problems with the configuration, reported by status. */
   readonly issues: readonly string[];
+  /** Told of the incidents a regrouping removes, before they go (notifications). */
+  readonly removals?: IncidentRemovalListener;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -352,6 +355,7 @@ export class IncidentAutomation {
       }
     });
     const removed = emptied.leftEmpty();
+    await this.deps.removals?.beforeRemove(tx, removed);
     await removeIncidents(tx, removed);
     await indexes.reloadIncidents(tx);
 

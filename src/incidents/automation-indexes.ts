@@ -62,6 +62,11 @@ export class AutomationIndexes {
     this.requestIncidentReload();
   }
 
+  /** True while a decision transaction holds incident changes it has not committed. */
+  get uncommitted(): boolean {
+    return this.incidentsChanged;
+  }
+
   /** Notes that this transaction changed incidents; commit() then bumps the counter once. */
   markIncidentsChanged(): void {
     this.incidentsChanged = true;

@@ -6,6 +6,7 @@ import * as initial from './migrations/001-initial.js';
 import * as automation from './migrations/002-automation.js';
 import * as hypotheses from './migrations/003-hypotheses.js';
 import * as operations from './migrations/004-operations.js';
+import * as notifications from './migrations/005-notifications.js';
 
 type MigrationModule = { up: typeof initial.up };
 
@@ -15,6 +16,7 @@ const MIGRATIONS: ReadonlyArray<[name: string, module: MigrationModule]> = [
   ['002-automation', automation],
   ['003-hypotheses', hypotheses],
   ['004-operations', operations],
+  ['005-notifications', notifications],
 ];
 
 /** The newest migration this version of Faultline knows. */

@@ -76,6 +76,8 @@ export interface FieldSpec {
   readonly default?: unknown;
   /** Shown but never written through the API. */
   readonly readOnly?: boolean;
+  /** A credential: written through the API, shown only masked (see secret-mask.ts). */
+  readonly secret?: boolean;
   readonly unique?: boolean;
   /** Offer list filters on this field. */
   readonly filter?: boolean;

@@ -2,6 +2,7 @@ import { LOCK_KEYS } from '../store/database.js';
 import { BY_NAME, uniqueName } from '../store/named-resources.js';
 import type { FieldSpec, ResourceSpec, Row } from '../store/resource-spec.js';
 import { dependencyRuleErrors } from './dependency-rules.js';
+import { keepMaskedRoutingKey, routingKeyErrors, routingKeyField } from './routing-keys.js';
 
 export const SERVICE_TYPES = ['technical', 'logical'] as const;
 export const DEPENDENCY_TYPES = ['normal', 'redundancy'] as const;
@@ -75,7 +76,10 @@ export const businessApplicationSpec: ResourceSpec = {
       ),
       filterAs: 'virtual_machine',
     },
+    routingKeyField,
   ],
+  derive: keepMaskedRoutingKey,
+  validate: routingKeyErrors,
   ordering: ['appcode'],
   brief: ['appcode', 'name'],
   nameColumn: 'appcode',
@@ -117,7 +121,10 @@ export const technicalServiceSpec: ResourceSpec = {
       'vm',
     ),
     serviceLink('clusters', 'clusters', 'technical_service_clusters', 'cluster_id', 'cluster'),
+    routingKeyField,
   ],
+  derive: keepMaskedRoutingKey,
+  validate: routingKeyErrors,
   ...BY_NAME,
 };
 

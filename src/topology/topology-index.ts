@@ -115,6 +115,8 @@ export class TopologyIndex implements CorrelationGraph {
   readonly servicesByCluster = new Map<number, number[]>();
   readonly vmsByDevice = new Map<number, number[]>();
   readonly vmsByCluster = new Map<number, number[]>();
+  readonly devicesByCluster = new Map<number, number[]>();
+  readonly servicesByApp = new Map<number, number[]>();
   readonly maintenanceByTarget = new Map<string, MaintenanceWindow[]>();
 
   private readonly names = new Map<NamedTargetType, NameTable>();
@@ -154,6 +156,7 @@ export class TopologyIndex implements CorrelationGraph {
 
   addDevice(id: number, name: string, clusterId: number | null): void {
     this.devices.set(id, { id, name, clusterId });
+    if (clusterId !== null) push(this.devicesByCluster, clusterId, id);
   }
 
   addVm(id: number, name: string, clusterId: number | null, deviceId: number | null): void {
@@ -176,6 +179,7 @@ export class TopologyIndex implements CorrelationGraph {
       push(this.servicesByCluster, target, service);
     } else {
       node.apps.push(target);
+      push(this.servicesByApp, target, service);
     }
   }
 

@@ -1,0 +1,79 @@
+import type { Clock } from '../clock.js';
+import {
+  computeServiceHealth,
+  type HealthOrigins,
+  type ServiceHealth,
+} from '../topology/service-health.js';
+import type { TopologyIndex } from '../topology/topology-index.js';
+import type { AutomationIndexes } from './automation-indexes.js';
+import type { IncidentIndex } from './incident-index.js';
+import { OPEN_INCIDENT_STATUSES, type IncidentStatus } from './incident-spec.js';
+
+const isOpen = (status: string) => OPEN_INCIDENT_STATUSES.includes(status as IncidentStatus);
+
+/**
+ * The services open incidents (new, investigating, identified) make down: their root causes and
+ * the services they list as failing. Services listed only as context (through a VM's cluster)
+ * are not: the incident holds no sign that they fail. Dependents are not listed by incidents,
+ * so they get their health from the propagation, which honours redundancy.
+ */
+export function healthOrigins(incidents: IncidentIndex): HealthOrigins {
+  const down = new Map<number, number[]>();
+  const mark = (service: number, incident: number) => {
+    const list = down.get(service);
+    if (list === undefined) down.set(service, [incident]);
+    else if (list[list.length - 1] !== incident) list.push(incident);
+  };
+  const ordered = [...incidents.incidents.values()].sort((a, b) => a.id - b.id);
+  for (const state of ordered) {
+    if (!isOpen(state.status)) continue;
+    for (const service of state.rootCauses) mark(service, state.id);
+    for (const service of state.services) {
+      if (!state.context.has(service)) mark(service, state.id);
+    }
+  }
+  return { down };
+}
+
+interface Memo {
+  readonly topology: TopologyIndex;
+  readonly incidents: IncidentIndex;
+  readonly version: number;
+  readonly health: ServiceHealth;
+}
+
+/**
+ * The health of every service for the automation's current indexes, memoised: it is computed
+ * again only when the topology or the incidents changed (a new index object or a new
+ * incident_version) or when a maintenance window started or ended since. While a decision
+ * transaction holds changes not yet committed, the answer is computed afresh and not kept.
+ */
+export class ServiceHealthTracker {
+  private memo: Memo | null = null;
+
+  constructor(
+    private readonly indexes: AutomationIndexes,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Call where the indexes are current: inside a decision, or through CurrentIndexes. */
+  current(): ServiceHealth {
+    const now = this.clock.now().getTime();
+    const { topology, incidents } = this.indexes;
+    const memo = this.memo;
+    const settled = !this.indexes.uncommitted;
+    if (
+      settled &&
+      memo !== null &&
+      memo.topology === topology &&
+      memo.incidents === incidents &&
+      memo.version === incidents.version &&
+      memo.health.holdsAt(now)
+    ) {
+      return memo.health;
+    }
+    const health = computeServiceHealth(topology, healthOrigins(incidents), now);
+    if (settled) this.memo = { topology, incidents, version: incidents.version, health };
+    return health;
+  }
+}

@@ -1,0 +1,80 @@
+import type { NotificationAction } from '../config/settings.js';
+import type { IncidentSnapshot, NamedService } from '../incidents/incident-snapshot.js';
+import type { BlastRadiusSummary } from './blast-summary.js';
+
+/** What every receiver gets: the action and the incident as the change left it. */
+export interface NotificationBody {
+  readonly action: NotificationAction;
+  /** When the change was made. */
+  readonly occurred_at: string;
+  readonly incident: {
+    readonly id: number;
+    readonly url: string | null;
+    readonly title: string;
+    readonly description: string;
+    readonly status: string;
+    readonly severity: string;
+    readonly created_at: string;
+    readonly updated_at: string;
+    readonly detected_at: string | null;
+    readonly resolved_at: string | null;
+    readonly last_event_at: string | null;
+    readonly commander: string;
+    readonly reporter: string;
+    readonly auto_created: boolean;
+    readonly merged_into: number | null;
+  };
+  readonly root_cause_services: readonly NamedService[];
+  readonly affected_services: readonly NamedService[];
+  readonly blast_radius: BlastRadiusSummary;
+  readonly event_count: number;
+  /** Only for an incident a regrouping removed: its events went to other incidents. */
+  readonly removed?: true;
+}
+
+export interface BodyContext {
+  readonly occurredAt: string;
+  /** BASE_URL; without it the incident has no link. */
+  readonly baseUrl: string | null;
+  readonly blastRadius: BlastRadiusSummary;
+  readonly removed?: boolean;
+}
+
+/** The link to an incident in the API, when BASE_URL is set. */
+export function incidentUrl(baseUrl: string | null, id: number): string | null {
+  return baseUrl === null ? null : `${baseUrl}/api/plugins/business-application/incidents/${id}/`;
+}
+
+/** The body of a notification about `incident`. */
+export function notificationBody(
+  action: NotificationAction,
+  incident: IncidentSnapshot,
+  context: BodyContext,
+): NotificationBody {
+  return {
+    action,
+    occurred_at: context.occurredAt,
+    incident: {
+      id: incident.id,
+      url: incidentUrl(context.baseUrl, incident.id),
+      title: incident.title,
+      description: incident.description,
+      status: incident.status,
+      severity: incident.severity,
+      created_at: incident.createdAt,
+      updated_at: incident.updatedAt,
+      detected_at: incident.detectedAt,
+      resolved_at: incident.resolvedAt,
+      last_event_at: incident.lastEventAt,
+      commander: incident.commander,
+      reporter: incident.reporter,
+      auto_created: incident.autoCreated,
+      merged_into: incident.mergedInto,
+    },
+    root_cause_services: incident.rootCauses,
+    affected_services: incident.affected,
+    blast_radius: context.blastRadius,
+    event_count: incident.eventCount,
+    ...(context.removed === true ? { removed: true as const } : {}),
+  };
+}
