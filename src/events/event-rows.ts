@@ -58,7 +58,29 @@ const SOURCE_BY_NAME = new PreparedQuery<[string]>(1, (db, [name]) =>
   db.selectFrom('event_sources').select('id').where('name', '=', name!),
 );
 
+/**
+ * Source ids by name within one transaction: a batch of alerts mostly comes from one source,
+ * and on PostgreSQL every statement is a round trip. A source another transaction deletes
+ * meanwhile fails the event's insert, as it would have without the cache; the batch is then
+ * retried one alert at a time, each in a new transaction that looks the source up afresh.
+ */
+const sourcesInTransaction = new WeakMap<Db, Map<string, number>>();
+
+/** The id of the event source `name`, created when it is new. */
 export async function sourceIdByName(tx: Db, name: string, now: string): Promise<number> {
+  let known = sourcesInTransaction.get(tx);
+  if (known === undefined) {
+    known = new Map();
+    sourcesInTransaction.set(tx, known);
+  }
+  const cached = known.get(name);
+  if (cached !== undefined) return cached;
+  const id = await findOrCreateSource(tx, name, now);
+  known.set(name, id);
+  return id;
+}
+
+async function findOrCreateSource(tx: Db, name: string, now: string): Promise<number> {
   const [found] = await SOURCE_BY_NAME.rows(tx, [name]);
   if (found !== undefined) return Number(found.id);
   const row = await tx
