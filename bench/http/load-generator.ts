@@ -129,6 +129,8 @@ export interface PacedResult extends LoadResult {
   readonly last_answer_at: number;
   /** How long sending took: the schedule's length unless the server held it back. */
   readonly send_seconds: number;
+  /** When the schedule had the last request go out (ms since the epoch). */
+  readonly scheduled_end_at: number;
 }
 
 /**
@@ -140,6 +142,7 @@ export async function runPaced(options: PacedOptions): Promise<PacedResult> {
   const statuses: Record<string, number> = {};
   const agent = new Agent({ keepAlive: true, maxSockets: options.maxInFlight });
   const started = performance.now();
+  const startedAt = Date.now();
   const deadline = started + options.maxSeconds * 1000;
   let inFlight = 0;
   let lastAnswerAt = 0;
@@ -185,5 +188,6 @@ export async function runPaced(options: PacedOptions): Promise<PacedResult> {
     statuses,
     last_answer_at: lastAnswerAt,
     send_seconds: round((sendEnded - started) / 1000),
+    scheduled_end_at: startedAt + ((options.total - 1) * 1000) / options.ratePerSecond,
   };
 }

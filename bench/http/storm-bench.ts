@@ -26,7 +26,10 @@ export interface StormRow {
   readonly send_seconds: number;
   readonly p50_ms: number;
   readonly p99_ms: number;
-  /** From the last alert accepted to the last incident decision; 0 when none came later. */
+  /**
+   * From when the schedule sent the last alert to when the last one was decided (or answered,
+   * if later): the backlog, whether it waited in the server's pipeline or in front of it.
+   */
   readonly drain_ms: number;
   readonly incidents: number;
   readonly events_stored: number;
@@ -121,13 +124,19 @@ async function storm(
       send_seconds: result.send_seconds,
       p50_ms: result.p50_ms,
       p99_ms: result.p99_ms,
-      drain_ms: Math.max(0, Date.parse(counts.last) - result.last_answer_at),
+      drain_ms: Math.round(
+        Math.max(
+          0,
+          Date.parse(counts.last) - result.scheduled_end_at,
+          result.last_answer_at - result.scheduled_end_at,
+        ),
+      ),
       incidents: counts.incidents,
       events_stored: counts.events,
     };
     process.stdout.write(
       `  ${name.padEnd(12)} ${engine.padEnd(9)} ${row.accepted}/${row.alerts_sent} accepted in ` +
-        `${row.send_seconds} s, p99 ${row.p99_ms} ms, drained ${row.drain_ms} ms after the last, ` +
+        `${row.send_seconds} s, p99 ${row.p99_ms} ms, drained ${row.drain_ms} ms after the last was due, ` +
         `${row.incidents} incidents for ${failures} failures\n`,
     );
     return row;

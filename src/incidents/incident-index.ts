@@ -61,6 +61,7 @@ function remove(map: Map<number, Set<number>>, key: number, id: number): void {
 /** Moves `id` to the front of a short most-recent-first list. */
 function touch(map: Map<number, number[]>, key: number, id: number): void {
   const list = map.get(key) ?? [];
+  if (list[0] === id) return;
   const at = list.indexOf(id);
   if (at >= 0) list.splice(at, 1);
   list.unshift(id);
