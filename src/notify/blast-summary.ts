@@ -4,7 +4,7 @@ import type { TopologyIndex } from '../topology/topology-index.js';
 /** The blast radius of an incident as a notification carries it: counts and application names. */
 export interface BlastRadiusSummary {
   readonly counts: Readonly<Record<string, number>>;
-  /** The business applications reached, by appcode. */
+  /** The names of the business applications reached, ordered by appcode. */
   readonly business_applications: readonly string[];
 }
 
@@ -34,16 +34,22 @@ export const topologyBlastRadius: BlastRadiusSummarizer = (incident, topology) =
   for (const id of [...reached, ...downstream]) {
     for (const app of topology.service(id)?.apps ?? []) apps.add(app);
   }
-  const appcodes = [...apps].map((a) => topology.apps.get(a)?.appcode ?? `#${a}`).sort();
+  const names = [...apps]
+    .flatMap((a) => {
+      const app = topology.apps.get(a);
+      return app === undefined ? [] : [app];
+    })
+    .sort((a, b) => a.appcode.localeCompare(b.appcode))
+    .map((app) => app.name);
   return {
     counts: {
       root_causes: incident.rootCauses.length,
       affected_services: affected.length,
       downstream_services: downstream.size,
-      business_applications: apps.size,
+      business_applications: names.length,
       devices: incident.devices.length,
       virtual_machines: incident.vms.length,
     },
-    business_applications: appcodes,
+    business_applications: names,
   };
 };

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { WebhookTarget } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import type { Db } from '../store/database.js';
-import { redact } from '../store/secret-mask.js';
+import { maskUrl, redact } from '../store/secret-mask.js';
 import {
   maskedTarget,
   type AttemptResult,
@@ -156,8 +156,7 @@ export class DeliveryLoop {
 
   private resultOf(delivery: ClaimedDelivery, outcome: PostOutcome, now: Date): AttemptResult {
     if (outcome.ok) return { status: 'delivered' };
-    const secrets = [delivery.routingKey, ...this.options.webhooks.map((w) => w.secret)];
-    const error = redact(outcome.error, secrets);
+    const error = this.redacted(delivery, outcome.error);
     if (!outcome.retry) return { status: 'failed', error };
     const delay = retryDelay(delivery.attempts, outcome.retryAfterMs);
     if (delay === null) {
@@ -165,6 +164,14 @@ export class DeliveryLoop {
     }
     const nextAttemptAt = new Date(now.getTime() + delay).toISOString();
     return { status: 'pending', error, nextAttemptAt };
+  }
+
+  /** An error as stored and logged: no secret, routing key or webhook URL in it whole. */
+  private redacted(delivery: ClaimedDelivery, error: string): string {
+    const secrets = [delivery.routingKey, ...this.options.webhooks.map((w) => w.secret)];
+    const target = delivery.channel === 'webhook' ? delivery.target : null;
+    const unlinked = target === null ? error : error.split(target).join(maskUrl(target));
+    return redact(unlinked, secrets);
   }
 
   private report(delivery: ClaimedDelivery, result: AttemptResult, kept: boolean): void {

@@ -26,10 +26,11 @@ describe('incident notification actions', () => {
     [status('new', 'investigating'), 'updated'],
     [status('investigating', 'resolved'), 'resolved'],
     [status('new', 'monitoring'), 'resolved'],
-    [status('monitoring', 'closed'), 'resolved'],
+    [status('monitoring', 'closed'), 'updated'],
+    [status('monitoring', 'resolved'), 'updated'],
     [status('resolved', 'identified'), 'reopened'],
-    [entry('cleanup', { from: 'monitoring', to: 'resolved' }), 'resolved'],
-    [entry('cleanup', { from: 'resolved', to: 'closed' }), 'resolved'],
+    [entry('cleanup', { from: 'monitoring', to: 'resolved' }), 'updated'],
+    [entry('cleanup', { from: 'resolved', to: 'closed' }), 'updated'],
   ])('tells %j as %s', (change, action) => {
     expect(entryAction(change)).toBe(action);
   });

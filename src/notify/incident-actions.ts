@@ -13,11 +13,15 @@ export interface IncidentNotice {
   readonly acknowledged: boolean;
 }
 
-/** A status change as an action: into an ended status resolves, out of one reopens. */
+/**
+ * A status change as an action: from an open status into an ended one resolves, out of an ended
+ * one reopens. A move between ended statuses (monitoring → resolved → closed) is an update:
+ * receivers heard `resolved` once, when the incident stopped being open.
+ */
 function statusAction(from: unknown, to: unknown): NotificationAction {
   const wasEnded = ENDED.includes(String(from));
   const isEnded = ENDED.includes(String(to));
-  if (isEnded && from !== to) return 'resolved';
+  if (isEnded && !wasEnded) return 'resolved';
   if (wasEnded && !isEnded) return 'reopened';
   return 'updated';
 }
