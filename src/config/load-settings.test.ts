@@ -365,7 +365,7 @@ const INVALID: Array<[key: string, value: string, allowed: string]> = [
   ['BUSINESS_APP_NOTIFICATION_WEBHOOKS', '["ftp://a.example.com"]', WEBHOOKS],
   ['BUSINESS_APP_NOTIFICATION_WEBHOOKS', '["not a url"]', WEBHOOKS],
   ['BUSINESS_APP_NOTIFICATION_WEBHOOKS', '[{"url":"mailto:ops@example.com"}]', WEBHOOKS],
-  ['BUSINESS_APP_NOTIFICATION_WEBHOOKS', '[{"secret":"s"}]', WEBHOOKS],
+  ['BUSINESS_APP_NOTIFICATION_WEBHOOKS', '[{"events":["created"]}]', WEBHOOKS],
   [
     'BUSINESS_APP_NOTIFICATION_WEBHOOKS',
     '[{"url":"https://a.example.com","events":"all"}]',
@@ -462,6 +462,33 @@ describe('invalid settings', () => {
     expect(message).not.toMatch(/[\r\n]/);
     expect(message).toBe(
       `invalid setting BUSINESS_APP_NOTIFICATION_WEBHOOKS=${JSON.stringify(value)}: ${WEBHOOKS}`,
+    );
+  });
+
+  it.each([
+    ['[{"url":"ftp://a.example.com","secret":"hunter2-\\"quoted\\""}]', false],
+    ['[{"url": "https://a.example.com", "secret" : "hunter2-\\"quoted\\"",\n', true],
+  ])('refuses a webhook list %j without repeating its secrets', (value, multiline) => {
+    const message = failure(() => loadSettings({ BUSINESS_APP_NOTIFICATION_WEBHOOKS: value }));
+
+    const masked = value.replace('"hunter2-\\"quoted\\""', '"****"');
+    const shown = multiline ? JSON.stringify(masked) : masked;
+    expect(message).toBe(
+      `invalid setting BUSINESS_APP_NOTIFICATION_WEBHOOKS=${shown}: ${WEBHOOKS}`,
+    );
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('refuses a webhook list from a config file without repeating its secrets', () => {
+    const path = configFile({
+      BUSINESS_APP_NOTIFICATION_WEBHOOKS: [{ url: 'ftp://a.example.com', secret: 'hunter2' }],
+    });
+
+    const message = failure(() => loadSettings({}, path));
+
+    expect(message).toBe(
+      'invalid setting BUSINESS_APP_NOTIFICATION_WEBHOOKS=' +
+        `[{"url":"ftp://a.example.com","secret":"****"}]: ${WEBHOOKS}`,
     );
   });
 

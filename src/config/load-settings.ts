@@ -7,6 +7,7 @@ import {
 } from './ingest-setting-parsers.js';
 import {
   InvalidValue,
+  maskWebhookSecrets,
   parseBoolean,
   parseChoice,
   parseHttpUrl,
@@ -39,12 +40,14 @@ interface SettingDefinition<T> {
   readonly parse: (raw: RawValue) => T;
   /** A credential: a bad value is not repeated in the message. */
   readonly secret?: boolean;
+  /** A value holding credentials: how a bad value is repeated with them masked. */
+  readonly shown?: (text: string) => string;
 }
 
 function define<T>(
   defaultValue: T,
   parse: (raw: RawValue) => T,
-  options: { secret?: boolean } = {},
+  options: Pick<SettingDefinition<T>, 'secret' | 'shown'> = {},
 ): SettingDefinition<T> {
   return { defaultValue, parse, ...options };
 }
@@ -98,7 +101,9 @@ const DEFINITIONS = {
     parseNumber(raw, 'must be a number between 0 and 1', (n) => n >= 0 && n <= 1),
   ),
   BUSINESS_APP_INCIDENT_NOTIFICATIONS_ENABLED: define(false, parseBoolean),
-  BUSINESS_APP_NOTIFICATION_WEBHOOKS: define<readonly WebhookTarget[]>([], parseWebhooks),
+  BUSINESS_APP_NOTIFICATION_WEBHOOKS: define<readonly WebhookTarget[]>([], parseWebhooks, {
+    shown: maskWebhookSecrets,
+  }),
   BUSINESS_APP_PAGERDUTY_ROUTING_KEY: define<string | null>(null, optional(parseRoutingKey), {
     secret: true,
   }),
@@ -159,6 +164,18 @@ export interface SettingProblem {
   readonly allowed: string;
 }
 
+/**
+ * A refused value as the message repeats it: plain one-line text as it is, anything else as
+ * JSON, so the message stays one line even for a list spread over several lines. A credential
+ * is never shown; credentials inside a value are masked.
+ */
+function shownValue(definition: SettingDefinition<unknown>, raw: RawValue): string {
+  if (definition.secret === true) return '(hidden)';
+  const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
+  const masked = definition.shown?.(text) ?? text;
+  return /[\r\n]/.test(masked) ? JSON.stringify(masked) : masked;
+}
+
 function resolveValues(
   env: NodeJS.ProcessEnv,
   file: Record<string, RawValue>,
@@ -176,10 +193,7 @@ function resolveValues(
       values[key] = DEFINITIONS[key].parse(raw);
     } catch (error) {
       if (!(error instanceof InvalidValue)) throw error;
-      // Plain one-line text is shown as it is; anything else as JSON, so the message stays
-      // one line even for a list spread over several lines. A credential is never shown.
-      const asText = typeof raw === 'string' && !/[\r\n]/.test(raw) ? raw : JSON.stringify(raw);
-      const shown = DEFINITIONS[key].secret === true ? '(hidden)' : asText;
+      const shown = shownValue(DEFINITIONS[key], raw);
       if (problems === undefined) {
         throw new ConfigError(`invalid setting ${key}=${shown}: ${error.message}`);
       }

@@ -98,6 +98,14 @@ function parseWebhook(item: unknown): WebhookTarget {
   };
 }
 
+/**
+ * A webhook list as an error message may repeat it: every `"secret": "…"` shown as `"****"`.
+ * Works on text that is not valid JSON too, as a refused value often is.
+ */
+export function maskWebhookSecrets(text: string): string {
+  return text.replace(/("secret"\s*:\s*)"(?:[^"\\]|\\.)*"/g, '$1"****"');
+}
+
 export function parseWebhooks(raw: RawValue): readonly WebhookTarget[] {
   try {
     return Object.freeze(parseJsonList(raw).map((item) => Object.freeze(parseWebhook(item))));
