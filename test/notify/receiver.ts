@@ -74,6 +74,13 @@ export class Receiver {
     this.script = (_request, index) => (index < count ? { status } : { status: 200 });
   }
 
+  /** Forgets the requests so far and answers 200 again (between tests). */
+  reset(): void {
+    this.requests.length = 0;
+    this.script = () => ({ status: 200 });
+    for (const response of this.hanging.splice(0)) response.destroy();
+  }
+
   /** The requests to one path. */
   to(path: string): Received[] {
     return this.requests.filter((r) => r.path === path);
