@@ -14,6 +14,8 @@ import { IncidentAutomation } from './events/incident-automation.js';
 import { configurationIssues } from './config/configuration-issues.js';
 import { eventSourceSpec, eventSpec } from './events/event-specs.js';
 import { AutomationIndexes } from './incidents/automation-indexes.js';
+import { CurrentIndexes } from './incidents/current-indexes.js';
+import { ServiceHealthTracker } from './incidents/incident-health.js';
 import { splitIncident, type SplitRequest } from './incidents/incident-split.js';
 import { IncidentStore, type RootCauseRanker } from './incidents/incident-store.js';
 import { rootCauses } from './incidents/root-cause.js';
@@ -82,12 +84,25 @@ export interface Faultline {
   /** The single entry point of events and incident decisions. */
   readonly pipeline: EventPipeline;
   readonly indexes: AutomationIndexes;
+  /** The indexes and memoised service health, brought up to date for reads. */
+  readonly views: CurrentIndexes;
   /** Manual control and reports of the incident automation. */
   readonly automation: IncidentAutomation;
   /** Sends the notification outbox; `serve` starts it, tests call `runDue()`. */
   readonly deliveries: DeliveryLoop;
   readonly api: FastifyInstance;
   close(): Promise<void>;
+}
+
+/** The indexes and memoised service health for the API, brought up to date by the pipeline. */
+function readViews(
+  database: Database,
+  indexes: AutomationIndexes,
+  pipeline: EventPipeline,
+  clock: Clock,
+): CurrentIndexes {
+  const health = new ServiceHealthTracker(indexes, clock);
+  return new CurrentIndexes({ db: database.db, indexes, decisions: pipeline, health });
 }
 
 /** The event pipeline over the automation's indexes and incident store. */
@@ -146,7 +161,8 @@ function assembleAutomation(
         return id;
       }),
   };
-  return { pipeline, indexes, incidentStore, incidentOperations, automationControl };
+  const views = readViews(database, indexes, pipeline, clock);
+  return { pipeline, indexes, views, incidentStore, incidentOperations, automationControl };
 }
 
 /** Opens and migrates the database; its incident changes then also write the outbox. */
@@ -180,7 +196,7 @@ export async function createFaultline(options: FaultlineOptions): Promise<Faultl
   const registry = new ResourceRegistry(database, RESOURCE_SPECS);
   const writer = new ResourceWriter(registry, clock);
   const automationParts = assembleAutomation(database, settings, clock, logger, outbox);
-  const { pipeline, indexes, incidentOperations, automationControl } = automationParts;
+  const { pipeline, indexes, views, incidentOperations, automationControl } = automationParts;
   const events = new EventService(pipeline, registry, writer);
   const tokens = new TokenStore(database.db, clock);
   const ready = async () => {
@@ -197,6 +213,7 @@ export async function createFaultline(options: FaultlineOptions): Promise<Faultl
     intake: new AlertIntake({ pipeline, indexes, clock, settings: settings.ingest }),
     incidentOperations,
     automation: automationControl,
+    views,
     clock,
     baseUrl: settings.baseUrl,
     ready,
@@ -213,6 +230,7 @@ export async function createFaultline(options: FaultlineOptions): Promise<Faultl
     tokens,
     pipeline,
     indexes,
+    views,
     automation: automationControl,
     deliveries,
     api,

@@ -5,6 +5,7 @@ import { LogController, fastify, type FastifyBaseLogger, type FastifyInstance } 
 import type { Clock } from '../clock.js';
 import type { EventPipeline } from '../events/event-pipeline.js';
 import type { IncidentAutomation } from '../events/incident-automation.js';
+import type { CurrentIndexes } from '../incidents/current-indexes.js';
 import type { AlertIntake } from '../ingest/alert-intake.js';
 import type { Logger } from '../log/logger.js';
 import type { ResourceRegistry } from '../store/resource-registry.js';
@@ -12,6 +13,8 @@ import type { ResourceWriter } from '../store/resource-writer.js';
 import { registerAlertRoutes } from './alert-routes.js';
 import { registerAuth } from './auth.js';
 import { registerAutomationRoutes } from './automation-routes.js';
+import { registerBlastRadiusRoutes } from './blast-radius-routes.js';
+import { registerDownstreamApplicationRoutes } from './downstream-application-routes.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerHealthRoutes, type ReadinessCheck } from './health-routes.js';
 import { registerRootRoutes } from './root-routes.js';
@@ -20,6 +23,7 @@ import { registerNotificationRoutes } from './notification-routes.js';
 import { registerResourceRoutes, type ResourceWriterPort } from './resource-routes.js';
 import { ResourceSerializer } from './resource-serializer.js';
 import { createValidatorCompiler } from './schema-validation.js';
+import { healthFields, registerServiceHealthRoutes } from './service-health-routes.js';
 import type { TokenStore } from './token-store.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -36,6 +40,8 @@ export interface ApiDeps {
   readonly intake: AlertIntake;
   readonly incidentOperations: IncidentOperations;
   readonly automation: IncidentAutomation;
+  /** The automation's indexes and service health, current, for the read views. */
+  readonly views: CurrentIndexes;
   readonly clock: Clock;
   readonly baseUrl: string | null;
   readonly ready: ReadinessCheck;
@@ -96,7 +102,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   registerHealthRoutes(app, deps.ready);
   registerRootRoutes(app, deps.registry, deps.baseUrl, deps.version);
-  const serializer = new ResourceSerializer(deps.registry);
+  const serializer = new ResourceSerializer(deps.registry, healthFields(deps.views));
   const routeDeps = { ...deps, serializer };
   for (const spec of deps.registry.specs()) {
     registerResourceRoutes(app, routeDeps, spec, tagOf(spec.name));
@@ -104,6 +110,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerIncidentRoutes(app, deps.registry.database.db, deps.incidentOperations);
   registerAutomationRoutes(app, deps.automation);
   registerNotificationRoutes(app, deps.registry, deps.baseUrl);
+  registerServiceHealthRoutes(app, routeDeps);
+  registerBlastRadiusRoutes(app, routeDeps);
+  registerDownstreamApplicationRoutes(app, routeDeps);
   await registerAlertRoutes(app, deps.intake);
   return app;
 }

@@ -48,12 +48,26 @@ export function normaliseAliases(spec: ResourceSpec, body: unknown): void {
   }
 }
 
-function pageUrl(request: FastifyRequest, base: string, offset: number, limit: number): string {
+/** The URL of another page of the list `request` asked for. */
+export function pageUrl(
+  request: FastifyRequest,
+  base: string,
+  offset: number,
+  limit: number,
+): string {
   const url = new URL(request.url, base);
   url.searchParams.set('limit', String(limit));
   if (offset > 0) url.searchParams.set('offset', String(offset));
   else url.searchParams.delete('offset');
   return `${base}${url.pathname}${url.search}`;
+}
+
+/** The page a list request asks for: `limit` (default 50, 0 for the most) and `offset`. */
+export function pageWindow(params: ListParams): { limit: number; offset: number } {
+  const requested = typeof params.limit === 'number' ? params.limit : DEFAULT_PAGE_SIZE;
+  const limit = requested === 0 ? MAX_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE);
+  const offset = typeof params.offset === 'number' ? params.offset : 0;
+  return { limit, offset };
 }
 
 interface RouteContext {
@@ -71,9 +85,7 @@ function registerList({ app, deps, spec, tag, path }: RouteContext): void {
     { schema: { tags: [tag], querystring: listQuerySchema(spec) } },
     async (request) => {
       const params = request.query as ListParams;
-      const requested = typeof params.limit === 'number' ? params.limit : DEFAULT_PAGE_SIZE;
-      const limit = requested === 0 ? MAX_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE);
-      const offset = typeof params.offset === 'number' ? params.offset : 0;
+      const { limit, offset } = pageWindow(params);
 
       const page = await store.list({
         where: buildConditions(spec, params, deps.registry),

@@ -56,9 +56,19 @@ class BriefCache {
   }
 }
 
+/**
+ * Fields computed for a page of one resource rather than stored (a service's health): called
+ * once per page, it returns what to add to each row's object.
+ */
+export type ComputedFields = (rows: readonly Row[]) => Promise<(row: Row) => ApiObject>;
+
 /** Turns stored rows into API objects, NetBox style, without a query per row. */
 export class ResourceSerializer {
-  constructor(private readonly registry: ResourceRegistry) {}
+  constructor(
+    private readonly registry: ResourceRegistry,
+    /** Computed fields by resource name. */
+    private readonly computed: ReadonlyMap<string, ComputedFields> = new Map(),
+  ) {}
 
   async serialize(spec: ResourceSpec, rows: Row[], baseUrl: string): Promise<ApiObject[]> {
     const store = this.registry.store(spec.name);
@@ -87,8 +97,13 @@ export class ResourceSerializer {
       }
     }
     await cache.load();
+    const computed = rows.length === 0 ? undefined : this.computed.get(spec.name);
+    const extra = (await computed?.(rows)) ?? (() => ({}));
 
-    return rows.map((row) => this.one(spec, fields, row, cache, links, baseUrl));
+    return rows.map((row) => ({
+      ...this.one(spec, fields, row, cache, links, baseUrl),
+      ...extra(row),
+    }));
   }
 
   private one(

@@ -6,6 +6,7 @@ import { TopologyIndex } from '../topology/topology-index.js';
 import type { EventFacts } from './correlation-types.js';
 import { FaultlineRule } from './faultline-rule.js';
 import { rankRootCauses } from './hypothesis.js';
+import { explainedTogether } from './merge-rule.js';
 import { scoreIncident } from './scoring.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00Z');
@@ -14,7 +15,8 @@ const settings = { windowMinutes: 15, threshold: 0.3 };
 /**
  * core(1) ← ten platform services: db1(2), db2(3), filler 4..11;
  * db1 ← api1(20), api2(21), api3(22); db2 ← api4(23), api5(24);
- * p(30) ← a(31), b(32): one specific upstream with two dependents.
+ * p(30) ← a(31), b(32): one specific upstream with two dependents;
+ * api1 ← web1(40), web2(41), web3(42); api3 ← web4(43), web5(44).
  */
 function topology(): TopologyIndex {
   const index = new TopologyIndex(1, 5);
@@ -27,6 +29,7 @@ function topology(): TopologyIndex {
   add(30, 'p');
   add(31, 'a');
   add(32, 'b');
+  [40, 41, 42, 43, 44].forEach((id, i) => add(id, `web${i + 1}`));
   let dep = 0;
   const link = (up: number, down: number) =>
     index.addDependency(++dep, up, down, 'normal', `d${dep}`);
@@ -35,6 +38,8 @@ function topology(): TopologyIndex {
   [23, 24].forEach((id) => link(3, id));
   link(30, 31);
   link(30, 32);
+  [40, 41, 42].forEach((id) => link(20, id));
+  [43, 44].forEach((id) => link(22, id));
   return index;
 }
 
@@ -146,5 +151,45 @@ describe('Faultline rule: a database failure whose root is silent', () => {
     const ranked = rankRootCauses(new Set([20, 31]), graph);
     expect(ranked.roots.slice(0, 2).sort()).toEqual([20, 31]);
     expect(ranked.titled).toBe(2);
+  });
+});
+
+describe('Faultline rule: a silent root two levels above its symptoms', () => {
+  // db1 fails silently, and so does api1: only two of api1's three dependents alert. Then
+  // api2 alerts, and web4 alone under api3 (a device failure in the storm benchmark).
+  const symptoms = () => incident(1, [40, 41]);
+
+  it('joins a sibling branch once the silent branch shows failing through its dependents', () => {
+    const first = symptoms();
+    const { rule } = setup(first);
+    const scored = scoreIncident(event([21]), first, rule, settings);
+    expect(scored.components.specificity).toBe(1);
+    expect(scored.score).toBeCloseTo(0.3, 6);
+    expect(scored.relation).toBe(
+      'both depend on db1, 2 of whose 3 direct dependents alert or fail silently ' +
+        '(api1: its own dependents alert)',
+    );
+  });
+
+  it('does not take one alerting dependent as its silent parent failing', () => {
+    const lone = incident(1, [43]);
+    const { rule } = setup(lone);
+    // web4 is half of api3's dependents, but one alert may be web4's own failure.
+    const scored = scoreIncident(event([21]), lone, rule, settings);
+    expect(scored.components.specificity).toBeCloseTo(2 / 3, 6);
+    expect(scored.score).toBeLessThan(settings.threshold);
+  });
+
+  it('names the silent root first, not the alerting sibling or the silent branch', () => {
+    const ranked = rankRootCauses(new Set([40, 41, 21]), topology());
+    expect(ranked.roots[0]).toBe(2);
+    expect(ranked.titled).toBe(1);
+  });
+
+  it('merges the incident of a lone symptom under a third branch into it', () => {
+    const grown = incident(1, [40, 41, 21]);
+    const lone = incident(2, [43]);
+    const { graph, rule } = setup(grown, lone);
+    expect(explainedTogether(rule, graph, grown, lone, T0, settings.windowMinutes)).toBe(true);
   });
 });

@@ -3,11 +3,13 @@ import type { EventFacts, IncidentView } from './correlation-types.js';
 import type { AlertingEvidence } from './evidence.js';
 import {
   FULL_CAUSE_SHARE,
-  gatherEvidence,
-  bestExtended,
-  bestHypothesis,
-  type Evidence,
-} from './hypothesis.js';
+  describeShown,
+  failingDependents,
+  failingShare,
+  type AlertingView,
+  type FailingDependents,
+} from './failing-dependents.js';
+import { gatherEvidence, bestExtended, bestHypothesis, type Evidence } from './hypothesis.js';
 import { InfrastructureRelation } from './infrastructure-relation.js';
 import type { CorrelationRule, DependencyRelation } from './scoring.js';
 import { DEPENDENCY_STRENGTH } from './weights.js';
@@ -29,14 +31,15 @@ const specificityOf = (share: number) => Math.min(1, share / FULL_CAUSE_SHARE);
  * Faultline's rule: an event relates to an incident through a root-cause hypothesis, a service
  * that explains every alerting service of both (each is it, or depends on it within the depth).
  * An alerting explainer counts as a dependency (0.8); a silent one as a common upstream (0.5)
- * in proportion to how many of its branches alert, fully from half of them. A core network
+ * in proportion to how many of its branches fail, fully from half of them (a branch fails when
+ * it alerts, or when its own dependents show it failing: see FailingDependents). A core network
  * that everything depends on thus ties nothing together, while a database half of whose
  * dependents alert explains them together, even if it never alerts itself.
  */
 export class FaultlineRule implements CorrelationRule {
   readonly name = 'faultline';
   private readonly chosenCauses = new WeakMap<EventFacts, Set<number>>();
-  private readonly shares = new WeakMap<EventFacts, Map<number, number>>();
+  private readonly shares = new WeakMap<EventFacts, Map<number, FailingDependents>>();
 
   private readonly infrastructure: InfrastructureRelation;
 
@@ -102,13 +105,18 @@ export class FaultlineRule implements CorrelationRule {
       const distance = this.nearest(event, incident);
       return { strength: DEPENDENCY_STRENGTH.dependent, relation, specificity: 1, distance };
     }
-    const share = Math.max(best.share, this.globalShares(event).get(best.root) ?? 0);
+    // Judged over every open incident when that shows more of its branches failing.
+    const global = this.globalShares(event).get(best.root);
+    const wider = global !== undefined && failingShare(global) > best.share;
+    const share = wider ? failingShare(global) : best.share;
+    const shown = describeShown(wider ? global.shown : best.shown, this.graph);
     const specificity = specificityOf(share);
     const branches = this.graph.service(best.root)?.downstream.length ?? 0;
     const lit = Math.round(share * branches);
+    const relation = `both depend on ${root}, ${lit} of whose ${branches} direct dependents`;
     return {
       strength: DEPENDENCY_STRENGTH.commonUpstream * specificity,
-      relation: `both depend on ${root}, ${lit} of whose ${branches} direct dependents alert`,
+      relation: `${relation} alert${shown}`,
       specificity,
     };
   }
@@ -137,6 +145,7 @@ export class FaultlineRule implements CorrelationRule {
     if (chosen === undefined) {
       const shares = this.globalShares(event);
       const ranked = [...shares]
+        .map(([id, failing]) => [id, failingShare(failing)] as const)
         .filter(([, share]) => specificityOf(share) >= CANDIDATE_SPECIFICITY)
         .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
       chosen = new Set(ranked.slice(0, CANDIDATE_CAUSES).map(([id]) => id));
@@ -159,16 +168,15 @@ export class FaultlineRule implements CorrelationRule {
   }
 
   /**
-   * Share of a silent cause's direct dependents that alert over all open incidents, whichever
+   * Share of a silent cause's direct dependents that fail over all open incidents, whichever
    * incident holds them: evidence split across incidents still counts.
    */
   globalShare(cause: number): number {
-    const dependents = this.graph.service(cause)?.downstream.length ?? 0;
-    return dependents === 0 ? 0 : this.alerting.alertingDependentsOf(cause) / dependents;
+    return failingShare(failingDependents(cause, this.alerting, this.graph));
   }
 
-  /** Dependent shares of the event's upstreams over all open incidents plus the event. */
-  private globalShares(event: EventFacts): Map<number, number> {
+  /** Failing dependents of the event's upstreams over all open incidents plus the event. */
+  private globalShares(event: EventFacts): Map<number, FailingDependents> {
     const cached = this.shares.get(event);
     if (cached !== undefined) return cached;
     const alerting = eventAlerting(event);
@@ -180,13 +188,15 @@ export class FaultlineRule implements CorrelationRule {
         mine.set(edge.service, (mine.get(edge.service) ?? 0) + 1);
       }
     }
-    const shares = new Map<number, number>();
+    const view: AlertingView = {
+      isAlerting: (s) => this.alerting.isAlerting(s) || alerting.includes(s),
+      alertingDependentsOf: (s) => this.alerting.alertingDependentsOf(s) + (mine.get(s) ?? 0),
+    };
+    const shares = new Map<number, FailingDependents>();
     for (const service of alerting) {
       for (const upstream of this.graph.upstream(service).keys()) {
         if (shares.has(upstream) || alerting.includes(upstream)) continue;
-        const dependents = this.graph.service(upstream)?.downstream.length ?? 0;
-        const count = this.alerting.alertingDependentsOf(upstream) + (mine.get(upstream) ?? 0);
-        shares.set(upstream, dependents === 0 ? 0 : count / dependents);
+        shares.set(upstream, failingDependents(upstream, view, this.graph));
       }
     }
     this.shares.set(event, shares);

@@ -1,15 +1,13 @@
 import type { DependencyView } from '../topology/topology-index.js';
+import { FULL_CAUSE_SHARE, failingDependents, failingShare, viewOf } from './failing-dependents.js';
 
 /**
  * Root-cause hypotheses. A service h explains a set of alerting services when each of them is
  * h or depends on h within the depth. Among the services that explain everything, an alerting
  * one is the root; a silent one is plausible in proportion to how many of its direct dependents
- * alert. A failing device, VM or cluster that hosts several services (an infrastructure group)
- * explains those services and whatever depends on them.
+ * fail (see FailingDependents). A failing device, VM or cluster that hosts several services (an
+ * infrastructure group) explains those services and whatever depends on them.
  */
-
-/** Share of a silent cause's direct dependents that must alert for it to count fully. */
-export const FULL_CAUSE_SHARE = 0.5;
 
 export interface Evidence {
   /**
@@ -27,8 +25,10 @@ export interface Hypothesis {
   /** Set when the hypothesis is an infrastructure group (root is its first service). */
   readonly group?: ReadonlySet<number>;
   readonly alerting: boolean;
-  /** Share of its direct dependents that alert in this evidence. */
+  /** Share of its direct dependents that fail in this evidence (see FailingDependents). */
   readonly share: number;
+  /** Its silent direct dependents counted in `share` because their own dependents alert. */
+  readonly shown: readonly number[];
   /** Most hops from an alerting service up to it: smaller is more specific. */
   readonly depth: number;
 }
@@ -95,36 +95,19 @@ export function extendEvidence(
   return { explainers, groups, alerting };
 }
 
-/** Share of `cause`'s direct dependents among the alerting services. */
-export function dependentShare(
-  cause: number,
-  alerting: { has(service: number): boolean },
-  graph: DependencyView,
-): number {
-  const dependents = graph.service(cause)?.downstream ?? [];
-  if (dependents.length === 0) return 0;
-  let count = 0;
-  for (const edge of dependents) if (alerting.has(edge.service)) count++;
-  return count / dependents.length;
-}
-
 function hypothesis(
   root: number,
   depth: number,
   alerting: { has(service: number): boolean },
   graph: DependencyView,
 ): Hypothesis {
-  const isAlerting = alerting.has(root);
-  return {
-    root,
-    alerting: isAlerting,
-    depth,
-    share: isAlerting ? 1 : dependentShare(root, alerting, graph),
-  };
+  if (alerting.has(root)) return { root, alerting: true, depth, share: 1, shown: [] };
+  const failing = failingDependents(root, viewOf(alerting, graph), graph);
+  return { root, alerting: false, depth, share: failingShare(failing), shown: failing.shown };
 }
 
 function groupHypothesis(group: ReadonlySet<number>): Hypothesis {
-  return { root: Math.min(...group), group, alerting: true, share: 1, depth: 0 };
+  return { root: Math.min(...group), group, alerting: true, share: 1, depth: 0, shown: [] };
 }
 
 /**

@@ -1,14 +1,16 @@
 import type { DependencyView } from '../topology/topology-index.js';
 import type { IncidentView } from './correlation-types.js';
 import type { FaultlineRule } from './faultline-rule.js';
-import { FULL_CAUSE_SHARE, bestHypothesis, extendEvidence } from './hypothesis.js';
+import { FULL_CAUSE_SHARE } from './failing-dependents.js';
+import { bestHypothesis, extendEvidence } from './hypothesis.js';
 
 const MINUTE_MS = 60_000;
 
 /**
  * Two open incidents are one failure when they share a service, or when one service explains
- * the alerting services of both: an alerting one, or a silent one with at least half of its
- * direct dependents alerting (over every open incident). Only incidents active within the window of `time` are merged.
+ * the alerting services of both: an alerting one, or a silent one at least half of whose direct
+ * dependents fail (over every open incident; see FailingDependents). Only incidents active
+ * within the window of `time` are merged.
  */
 export function explainedTogether(
   rule: FaultlineRule,

@@ -12,10 +12,22 @@ import { OPEN_INCIDENT_STATUSES, type IncidentStatus } from './incident-spec.js'
 const isOpen = (status: string) => OPEN_INCIDENT_STATUSES.includes(status as IncidentStatus);
 
 /**
- * The services open incidents (new, investigating, identified) make down: their root causes and
- * the services they list as failing. Services listed only as context (through a VM's cluster)
- * are not: the incident holds no sign that they fail. Dependents are not listed by incidents,
- * so they get their health from the propagation, which honours redundancy.
+ * The root causes an incident stands behind: its most probable one (ranked first) and any other
+ * that is itself failing. The rest of the ranking are runners-up, listed so that a person can
+ * look one level up: hypotheses, not failures, so they make nothing down and start no walk.
+ */
+export function probableRootCauses(
+  rootCauses: readonly number[],
+  failing: ReadonlySet<number>,
+): number[] {
+  return rootCauses.filter((service, rank) => rank === 0 || failing.has(service));
+}
+
+/**
+ * The services open incidents (new, investigating, identified) make down: their probable root
+ * causes and the services they list as failing. Services listed only as context (through a
+ * VM's cluster) are not: the incident holds no sign that they fail. Dependents are not listed
+ * by incidents, so they get their health from the propagation, which honours redundancy.
  */
 export function healthOrigins(incidents: IncidentIndex): HealthOrigins {
   const down = new Map<number, number[]>();
@@ -27,10 +39,9 @@ export function healthOrigins(incidents: IncidentIndex): HealthOrigins {
   const ordered = [...incidents.incidents.values()].sort((a, b) => a.id - b.id);
   for (const state of ordered) {
     if (!isOpen(state.status)) continue;
-    for (const service of state.rootCauses) mark(service, state.id);
-    for (const service of state.services) {
-      if (!state.context.has(service)) mark(service, state.id);
-    }
+    const failing = new Set([...state.services].filter((s) => !state.context.has(s)));
+    for (const service of probableRootCauses(state.rootCauses, failing)) mark(service, state.id);
+    for (const service of failing) mark(service, state.id);
   }
   return { down };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { blastRadius, blastRadiusSummary } from './blast-radius.js';
+import { blastRadius, blastRadiusSummary, downstreamApplications } from './blast-radius.js';
 import { computeServiceHealth } from './service-health.js';
 import { TopologyIndex } from './topology-index.js';
 
@@ -96,5 +96,25 @@ describe('blast radius', () => {
       },
       business_applications: ['Reporting', 'Online Shop'],
     });
+  });
+});
+
+describe('downstream applications', () => {
+  it('lists the applications of the sources and of what depends on them, nearest first', () => {
+    const index = shop();
+    const health = computeServiceHealth(index, { down: new Map([[6, [9]]]) }, NOW);
+    const apps = downstreamApplications(index, [6, 2, 6], health);
+    // From lb-a: web (SHOP, 1 hop), edge (EDGE, 2 hops); from api: web (1 hop).
+    expect(apps.map((a) => [a.app, a.via, a.depth, a.status])).toEqual([
+      [3, 4, 2, 'degraded'],
+      [1, 3, 1, 'degraded'],
+    ]);
+  });
+
+  it('stops at the dependency depth and reaches nothing from nothing', () => {
+    const index = shop();
+    const health = computeServiceHealth(index, { down: new Map() }, NOW);
+    expect(downstreamApplications(index, [1], health).map((a) => a.app)).toEqual([2, 1]);
+    expect(downstreamApplications(index, [], health)).toEqual([]);
   });
 });

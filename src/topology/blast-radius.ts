@@ -4,12 +4,13 @@
  *
  *   blastRadius(topology, incident, health): BlastRadius
  *   blastRadiusSummary(topology, incident, health): BlastRadiusSummary
+ *   downstreamApplications(topology, sources, health): ReachedApp[]
  *
  * `topology` is the in-memory TopologyIndex (its maxDepth bounds the walk), `incident` anything
  * with `services`, `rootCauses` and optionally `context`, `devices`, `vms` (an IncidentState
  * fits), `health` a ServiceHealth (computeServiceHealth, or ServiceHealthTracker.current() in
- * src/incidents/incident-health.ts for the memoised one of the current indexes). Both are pure
- * and cost what the walk touches: the root causes' downstream closure within maxDepth.
+ * src/incidents/incident-health.ts for the memoised one of the current indexes). All are pure
+ * and cost what the walk touches: the downstream closure of where they start, within maxDepth.
  */
 import type { HealthStatus, ServiceHealth } from './service-health.js';
 import type { TopologyIndex } from './topology-index.js';
@@ -174,13 +175,32 @@ export function blastRadius(
   };
 }
 
-/** The counts and business application names of an incident's blast radius. */
-export function blastRadiusSummary(
+/**
+ * The business applications reached from `sources` (a device's or cluster's services, say):
+ * those of the sources themselves and of the services within maxDepth downstream of them, each
+ * with the nearest service it is reached through. Cost: the sources' downstream closure.
+ */
+export function downstreamApplications(
   topology: TopologyIndex,
-  incident: IncidentFootprint,
+  sources: readonly number[],
   health: ServiceHealth,
-): BlastRadiusSummary {
-  const radius = blastRadius(topology, incident, health);
+): ReachedApp[] {
+  const seen = new Map<number, Visit>();
+  walkDownstream(
+    topology,
+    [...new Set(sources)].sort((a, b) => a - b),
+    seen,
+  );
+  const none = new Set<number>();
+  const entries = [...seen.keys()].map((s) => reached(s, seen, health, none));
+  return reachedApps(topology, entries, health);
+}
+
+/** The counts of a blast radius, by status of the services it names. */
+export function radiusCounts(
+  radius: BlastRadius,
+  health: ServiceHealth,
+): BlastRadiusSummary['counts'] {
   const services = new Set([
     ...radius.rootCauses.map((r) => r.service),
     ...radius.affected,
@@ -189,17 +209,27 @@ export function blastRadiusSummary(
   const countOf = (status: HealthStatus) =>
     [...services].filter((s) => health.status(s) === status).length;
   return {
-    counts: {
-      root_causes: radius.rootCauses.length,
-      affected_services: radius.affected.length,
-      downstream_services: radius.downstream.length,
-      services_down: countOf('down'),
-      services_degraded: countOf('degraded'),
-      services_under_maintenance: countOf('under_maintenance'),
-      business_applications: radius.apps.length,
-      devices: radius.devices.length,
-      virtual_machines: radius.vms.length,
-    },
+    root_causes: radius.rootCauses.length,
+    affected_services: radius.affected.length,
+    downstream_services: radius.downstream.length,
+    services_down: countOf('down'),
+    services_degraded: countOf('degraded'),
+    services_under_maintenance: countOf('under_maintenance'),
+    business_applications: radius.apps.length,
+    devices: radius.devices.length,
+    virtual_machines: radius.vms.length,
+  };
+}
+
+/** The counts and business application names of an incident's blast radius. */
+export function blastRadiusSummary(
+  topology: TopologyIndex,
+  incident: IncidentFootprint,
+  health: ServiceHealth,
+): BlastRadiusSummary {
+  const radius = blastRadius(topology, incident, health);
+  return {
+    counts: radiusCounts(radius, health),
     business_applications: radius.apps.map((a) => topology.apps.get(a.app)?.name ?? ''),
   };
 }

@@ -1,3 +1,4 @@
+import { servicesHostedBy } from './hosted-services.js';
 import type { MaintenanceWindow, TopologyIndex } from './topology-index.js';
 
 /** What the active maintenance windows cover at one moment, and how long that stays so. */
@@ -19,37 +20,6 @@ export interface MaintenanceCoverage {
  */
 const isActive = (window: MaintenanceWindow, time: number) =>
   window.start <= time && time <= window.end;
-
-/**
- * The services a window on one object covers: the object's own services and those of what runs
- * on it, matching the objects whose maintenance covers an event (see event-scope): a device
- * covers the services listing it or a VM hosted on it; a VM its services; a cluster the services
- * listing it, one of its VMs, one of its devices or a VM hosted on one of its devices.
- */
-function coveredServices(topology: TopologyIndex, window: MaintenanceWindow): number[] {
-  const id = window.targetId;
-  const ofVms = (vms: readonly number[] | undefined) =>
-    (vms ?? []).flatMap((vm) => topology.servicesByVm.get(vm) ?? []);
-  switch (window.targetType) {
-    case 'technical_service':
-      return [id];
-    case 'device':
-      return [...(topology.servicesByDevice.get(id) ?? []), ...ofVms(topology.vmsByDevice.get(id))];
-    case 'virtual_machine':
-      return topology.servicesByVm.get(id) ?? [];
-    case 'cluster': {
-      const devices = topology.devicesByCluster.get(id) ?? [];
-      return [
-        ...(topology.servicesByCluster.get(id) ?? []),
-        ...ofVms(topology.vmsByCluster.get(id)),
-        ...devices.flatMap((device) => topology.servicesByDevice.get(device) ?? []),
-        ...devices.flatMap((device) => ofVms(topology.vmsByDevice.get(device))),
-      ];
-    }
-    case 'business_application':
-      return [];
-  }
-}
 
 /** Keeps the lowest window id per key, for a stable answer. */
 function keep(map: Map<number, MaintenanceWindow>, key: number, window: MaintenanceWindow): void {
@@ -75,7 +45,10 @@ export function maintenanceCoverage(topology: TopologyIndex, time: number): Main
       }
       if (!isActive(window, time)) continue;
       if (window.targetType === 'business_application') keep(apps, window.targetId, window);
-      for (const service of coveredServices(topology, window)) keep(services, service, window);
+      // A window covers the services of the object and of what runs on it, matching the
+      // objects whose maintenance covers an event (see event-scope).
+      const host = { type: window.targetType, id: window.targetId };
+      for (const service of servicesHostedBy(topology, host)) keep(services, service, window);
     }
   }
   return { services, apps, validFrom, validUntil };

@@ -36,8 +36,25 @@ function graph(edges: readonly Edge[], alone: readonly string[] = []): TopologyI
 const idOf = (index: TopologyIndex, name: string): number =>
   [...index.services.values()].find((s) => s.name === name)!.id;
 
-/** Health of every service by name, with `down` failing through an incident (id 1). */
-function healthOf(index: TopologyIndex, down: readonly string[]): Record<string, HealthStatus> {
+/**
+ * Health of every service by name, with `down` failing through an incident (id 1) and
+ * `maintenance` inside active windows on the services themselves.
+ */
+function healthOf(
+  index: TopologyIndex,
+  down: readonly string[],
+  maintenance: readonly string[] = [],
+): Record<string, HealthStatus> {
+  maintenance.forEach((name, i) =>
+    index.addMaintenance({
+      id: 100 + i,
+      status: 'started',
+      start: NOW - HOUR,
+      end: NOW + HOUR,
+      targetType: 'technical_service',
+      targetId: idOf(index, name),
+    }),
+  );
   const origins = new Map(down.map((name) => [idOf(index, name), [1]] as const));
   const health = computeServiceHealth(index, { down: origins }, NOW);
   return Object.fromEntries([...index.services.values()].map((s) => [s.name, health.status(s.id)]));
@@ -48,6 +65,7 @@ describe('service health', () => {
     name: string;
     edges: Edge[];
     down: string[];
+    maintenance?: string[];
     expected: Record<string, HealthStatus>;
   }> = [
     {
@@ -87,6 +105,38 @@ describe('service health', () => {
         api: (['healthy', 'degraded', 'degraded', 'down'] as const)[n]!,
       } as Record<string, HealthStatus>,
     })),
+    ...[0, 1, 2, 3].map((n) => ({
+      name: `a redundancy group of 3 under a chain with ${n} down`,
+      edges: ['a >dns> api', 'b >dns> api', 'c >dns> api', 'api > web', 'web > edge'],
+      down: ['c', 'b', 'a'].slice(0, n),
+      expected: {
+        a: n >= 3 ? 'down' : 'healthy',
+        api: (['healthy', 'degraded', 'degraded', 'down'] as const)[n]!,
+        web: (['healthy', 'degraded', 'degraded', 'down'] as const)[n]!,
+        edge: (['healthy', 'degraded', 'degraded', 'down'] as const)[n]!,
+      } as Record<string, HealthStatus>,
+    })),
+    {
+      name: 'a group of 3 with 2 down and the third under maintenance is degraded, not down',
+      edges: ['a >dns> api', 'b >dns> api', 'c >dns> api'],
+      down: ['a', 'b'],
+      maintenance: ['c'],
+      expected: { c: 'under_maintenance', api: 'degraded' },
+    },
+    {
+      name: 'maintenance on a normal upstream degrades the chain below',
+      edges: ['db > api', 'api > web'],
+      down: [],
+      maintenance: ['db'],
+      expected: { db: 'under_maintenance', api: 'degraded', web: 'degraded' },
+    },
+    {
+      name: 'a failure below a service under maintenance does not change its status',
+      edges: ['db > api', 'api > web'],
+      down: ['db'],
+      maintenance: ['api'],
+      expected: { db: 'down', api: 'under_maintenance', web: 'degraded' },
+    },
     {
       name: 'a degraded member degrades the group',
       edges: ['x > a', 'y >r> a', 'z >r> a', 'a >pair> web', 'b >pair> web'],
@@ -130,6 +180,18 @@ describe('service health', () => {
       expected: { a: 'healthy', b: 'healthy', c: 'healthy' },
     },
     {
+      name: 'a diamond of redundancy pairs is down only when both sides are',
+      edges: ['base >l> left', 'spare >l> left', 'left >sides> top', 'right >sides> top'],
+      down: ['base', 'spare', 'right'],
+      expected: { left: 'down', right: 'down', top: 'down' },
+    },
+    {
+      name: 'a cycle through a redundancy group goes down when its input fails entirely',
+      edges: ['x >pair> a', 'y >pair> a', 'a > b', 'b > c', 'c > a'],
+      down: ['x', 'y'],
+      expected: { a: 'down', b: 'down', c: 'down' },
+    },
+    {
       name: 'a redundant cycle settles at degraded',
       edges: ['x >pair> a', 'b >pair> a', 'a > b'],
       down: ['x'],
@@ -137,8 +199,8 @@ describe('service health', () => {
     },
   ];
 
-  it.each(cases)('$name', ({ edges, down, expected }) => {
-    const health = healthOf(graph(edges), down);
+  it.each(cases)('$name', ({ edges, down, maintenance, expected }) => {
+    const health = healthOf(graph(edges), down, maintenance);
     for (const [name, status] of Object.entries(expected)) {
       expect(health[name], name).toBe(status);
     }

@@ -56,6 +56,7 @@ describe.each(engines())('business application and technical service API on %s',
         custom_fields: {},
         created: START,
         last_updated: START,
+        health_status: 'healthy',
       });
     });
 
@@ -174,6 +175,7 @@ describe.each(engines())('business application and technical service API on %s',
         custom_fields: {},
         created: START,
         last_updated: START,
+        health_status: 'healthy',
       });
       expect(await read(h, technicalServices, service.id)).toEqual(service);
     });
