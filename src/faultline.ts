@@ -20,6 +20,7 @@ import { splitIncident, type SplitRequest } from './incidents/incident-split.js'
 import { IncidentStore, type RootCauseRanker } from './incidents/incident-store.js';
 import { rootCauses } from './incidents/root-cause.js';
 import { rankRootCauses } from './correlate/hypothesis.js';
+import { failingDependents, failingShare } from './correlate/failing-dependents.js';
 import { incidentSpec } from './incidents/incident-spec.js';
 import type { IncidentRemovalListener } from './incidents/incident-changes.js';
 import { AlertIntake } from './ingest/alert-intake.js';
@@ -122,11 +123,8 @@ function assembleAutomation(
           return { roots, titled: roots.length };
         }
       : (services, groups) => rankRootCauses(services, graph(), groups, globalShare);
-  const globalShare = (service: number) => {
-    const dependents = graph().service(service)?.downstream.length ?? 0;
-    const alerting = indexes.incidents.alerting.alertingDependentsOf(service);
-    return dependents === 0 ? 0 : alerting / dependents;
-  };
+  const globalShare = (service: number) =>
+    failingShare(failingDependents(service, indexes.incidents.alerting, graph()));
   const incidentStore: IncidentStore = new IncidentStore(clock, graph, ranker);
   const indexes: AutomationIndexes = new AutomationIndexes(
     automation.maxDependencyDepth,

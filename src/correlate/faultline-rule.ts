@@ -6,7 +6,7 @@ import {
   describeShown,
   failingDependents,
   failingShare,
-  type AlertingView,
+  withAdded,
   type FailingDependents,
 } from './failing-dependents.js';
 import { gatherEvidence, bestExtended, bestHypothesis, type Evidence } from './hypothesis.js';
@@ -180,18 +180,7 @@ export class FaultlineRule implements CorrelationRule {
     const cached = this.shares.get(event);
     if (cached !== undefined) return cached;
     const alerting = eventAlerting(event);
-    // The event's own services that are not alerting yet add to their direct upstreams' count.
-    const mine = new Map<number, number>();
-    for (const service of alerting) {
-      if (this.alerting.isAlerting(service)) continue;
-      for (const edge of this.graph.service(service)?.upstream ?? []) {
-        mine.set(edge.service, (mine.get(edge.service) ?? 0) + 1);
-      }
-    }
-    const view: AlertingView = {
-      isAlerting: (s) => this.alerting.isAlerting(s) || alerting.includes(s),
-      alertingDependentsOf: (s) => this.alerting.alertingDependentsOf(s) + (mine.get(s) ?? 0),
-    };
+    const view = withAdded(this.alerting, alerting, this.graph);
     const shares = new Map<number, FailingDependents>();
     for (const service of alerting) {
       for (const upstream of this.graph.upstream(service).keys()) {

@@ -1,5 +1,12 @@
 import type { DependencyView } from '../topology/topology-index.js';
-import { FULL_CAUSE_SHARE, failingDependents, failingShare, viewOf } from './failing-dependents.js';
+import {
+  FULL_CAUSE_SHARE,
+  failingDependents,
+  failingShare,
+  viewOf,
+  withAdded,
+  type FailingView,
+} from './failing-dependents.js';
 
 /**
  * Root-cause hypotheses. A service h explains a set of alerting services when each of them is
@@ -95,19 +102,22 @@ export function extendEvidence(
   return { explainers, groups, alerting };
 }
 
+/** What an alerting root shows: it fails itself. */
+const LIT = { share: 1, shown: [] } as const;
+
 function hypothesis(
   root: number,
   depth: number,
-  alerting: { has(service: number): boolean },
+  view: FailingView,
   graph: DependencyView,
 ): Hypothesis {
-  if (alerting.has(root)) return { root, alerting: true, depth, share: 1, shown: [] };
-  const failing = failingDependents(root, viewOf(alerting, graph), graph);
+  if (view.isAlerting(root)) return { root, alerting: true, depth, ...LIT };
+  const failing = failingDependents(root, view, graph);
   return { root, alerting: false, depth, share: failingShare(failing), shown: failing.shown };
 }
 
 function groupHypothesis(group: ReadonlySet<number>): Hypothesis {
-  return { root: Math.min(...group), group, alerting: true, share: 1, depth: 0, shown: [] };
+  return { root: Math.min(...group), group, alerting: true, depth: 0, ...LIT };
 }
 
 /**
@@ -163,11 +173,12 @@ export function bestExtended(
       if (depth >= 0 && beats(root, depth, silent)) silent = [root, depth];
     }
   }
-  const extended = { has: (s: number) => evidence.alerting.has(s) || added.includes(s) };
-  if (alerting !== null) return hypothesis(alerting[0], alerting[1], extended, graph);
+  if (alerting !== null) return { root: alerting[0], alerting: true, depth: alerting[1], ...LIT };
   const groups = extendedGroups(evidence, added, graph, group);
   if (groups.length > 0) return groupHypothesis(groups[0]!);
-  return silent === null ? undefined : hypothesis(silent[0], silent[1], extended, graph);
+  if (silent === null) return undefined;
+  const view = withAdded(viewOf(evidence.alerting, graph), added, graph);
+  return hypothesis(silent[0], silent[1], view, graph);
 }
 
 const ordering = new WeakMap<Evidence, ReadonlyArray<readonly [number, number]>>();
@@ -202,8 +213,9 @@ function extendedGroups(
 
 /** Every hypothesis, best first (see bestHypothesis): for naming root causes. */
 export function rankHypotheses(evidence: Evidence, graph: DependencyView): Hypothesis[] {
+  const view = viewOf(evidence.alerting, graph);
   const services = [...evidence.explainers].map(([root, depth]) =>
-    hypothesis(root, depth, evidence.alerting, graph),
+    hypothesis(root, depth, view, graph),
   );
   services.sort(
     (a, b) => Number(b.alerting) - Number(a.alerting) || a.depth - b.depth || a.root - b.root,
