@@ -1,13 +1,5 @@
 import type { DependencyView } from '../topology/topology-index.js';
-
-/** Share of a silent cause's direct dependents that must fail for it to count fully. */
-export const FULL_CAUSE_SHARE = 0.5;
-
-/**
- * Fewest alerting direct dependents that show a silent service failing: one alert alone may be
- * that dependent's own failure (the same test a failing host or cluster passes).
- */
-export const SHOWN_FAILING_MIN = 2;
+import { FULL_CAUSE_SHARE, SHOWN_FAILING_MIN } from './weights.js';
 
 /**
  * What alerts, as seen from one incident's evidence or over every open incident. Every answer

@@ -2,7 +2,6 @@ import type { CorrelationGraph } from '../topology/topology-index.js';
 import type { EventFacts, IncidentView } from './correlation-types.js';
 import type { AlertingEvidence } from './evidence.js';
 import {
-  FULL_CAUSE_SHARE,
   describeShown,
   failingDependents,
   failingShare,
@@ -12,12 +11,12 @@ import {
 import { gatherEvidence, bestExtended, bestHypothesis, type Evidence } from './hypothesis.js';
 import { InfrastructureRelation } from './infrastructure-relation.js';
 import type { CorrelationRule, DependencyRelation } from './scoring.js';
-import { DEPENDENCY_STRENGTH } from './weights.js';
-
-/** Shared upstreams below this specificity cannot bring a candidate near any threshold. */
-const CANDIDATE_SPECIFICITY = 0.2;
-/** Only the most specific shared upstreams of an event bring candidates. */
-const CANDIDATE_CAUSES = 4;
+import {
+  CANDIDATE_CAUSES,
+  CANDIDATE_SPECIFICITY,
+  DEPENDENCY_STRENGTH,
+  FULL_CAUSE_SHARE,
+} from './weights.js';
 
 /**
  * The evidence of each incident, kept across events (a rule is made per event): recomputed only

@@ -1,12 +1,12 @@
 import type { DependencyView } from '../topology/topology-index.js';
 import {
-  FULL_CAUSE_SHARE,
   failingDependents,
   failingShare,
   viewOf,
   withAdded,
   type FailingView,
 } from './failing-dependents.js';
+import { FULL_CAUSE_SHARE } from './weights.js';
 
 /**
  * Root-cause hypotheses. A service h explains a set of alerting services when each of them is

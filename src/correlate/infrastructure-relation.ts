@@ -1,7 +1,7 @@
 import type { CorrelationGraph, Site } from '../topology/topology-index.js';
 import type { EventFacts, IncidentView } from './correlation-types.js';
 import type { AlertingEvidence } from './evidence.js';
-import { FULL_CAUSE_SHARE } from './failing-dependents.js';
+import { FULL_CAUSE_SHARE } from './weights.js';
 import type { DependencyRelation } from './scoring.js';
 import { DEPENDENCY_STRENGTH } from './weights.js';
 

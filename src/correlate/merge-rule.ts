@@ -1,7 +1,7 @@
 import type { DependencyView } from '../topology/topology-index.js';
 import type { IncidentView } from './correlation-types.js';
 import type { FaultlineRule } from './faultline-rule.js';
-import { FULL_CAUSE_SHARE } from './failing-dependents.js';
+import { FULL_CAUSE_SHARE } from './weights.js';
 import { bestHypothesis, extendEvidence } from './hypothesis.js';
 
 const MINUTE_MS = 60_000;
