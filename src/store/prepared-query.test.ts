@@ -60,4 +60,26 @@ describe('prepared queries', () => {
       { id: 2, name: 'y', state: 'open' },
     ]);
   });
+
+  it('answers the same inside a write transaction, where SQLite runs it directly', async () => {
+    const inside = await database.write(async (tx) => {
+      const inserted = await INSERT.rows<{ id: number }>(tx, ['a', 'open']);
+      const changed = await updateById(tx, 'items', inserted[0]!.id, { state: 'held' });
+      return { inserted, changed, named: await OPEN_NAMED.rows(tx, ['a']) };
+    });
+
+    expect(inside.inserted).toEqual([{ id: 1 }]);
+    expect(Number(inside.changed.numAffectedRows)).toBe(1);
+    expect(inside.named).toEqual([{ id: 1, name: 'a' }]);
+  });
+
+  it('rolls back what ran directly when the transaction fails', async () => {
+    const failing = database.write(async (tx) => {
+      await INSERT.rows(tx, ['a', 'open']);
+      throw new Error('decision failed');
+    });
+
+    await expect(failing).rejects.toThrow('decision failed');
+    expect(await OPEN_NAMED.rows(database.db, ['a'])).toEqual([]);
+  });
 });

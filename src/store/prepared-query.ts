@@ -1,6 +1,6 @@
 import type { Compilable, CompiledQuery, DialectAdapter, QueryResult } from 'kysely';
 
-import type { Db } from './database.js';
+import { runDirect, type Db } from './database.js';
 
 /** Stands for the i-th value of a prepared query while it is built. */
 function marker(i: number): string {
@@ -44,12 +44,12 @@ export class PreparedQuery<Values extends readonly unknown[]> {
     return compiled;
   }
 
-  execute<Row = Record<string, unknown>>(db: Db, values: Values): Promise<QueryResult<Row>> {
+  async execute<Row = Record<string, unknown>>(db: Db, values: Values): Promise<QueryResult<Row>> {
     const { query, order } = this.compile(db);
-    return db.executeQuery<Row>({
-      ...query,
-      parameters: order.map((i) => (typeof i === 'number' ? values[i] : i.constant)),
-    });
+    const parameters = order.map((i) => (typeof i === 'number' ? values[i] : i.constant));
+    return (
+      runDirect<Row>(db, query.sql, parameters) ?? db.executeQuery<Row>({ ...query, parameters })
+    );
   }
 
   /** The rows the query returns. */
