@@ -5,7 +5,7 @@ import type { SplitRequest } from '../incidents/incident-split.js';
 import { readTimeline } from '../incidents/timeline.js';
 import type { Db } from '../store/database.js';
 import { resourcePath } from './resource-paths.js';
-import { idParamsSchema } from './resource-schemas.js';
+import { idParamsSchema, idSchema } from './resource-schemas.js';
 
 /** Incident operations beyond CRUD that the automation must serialise with its decisions. */
 export interface IncidentOperations {
@@ -15,7 +15,7 @@ export interface IncidentOperations {
 const splitSchema = {
   type: 'object',
   required: ['event_ids'],
-  properties: { event_ids: { type: 'array', items: { type: 'integer', minimum: 1 } } },
+  properties: { event_ids: { type: 'array', items: idSchema } },
 };
 
 /** Incident views and operations beyond CRUD. */

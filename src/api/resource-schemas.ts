@@ -5,9 +5,40 @@ import {
   type FieldType,
   type ResourceSpec,
 } from '../store/resource-spec.js';
-import { BULK_KEYWORD } from './schema-validation.js';
+import { BULK_KEYWORD, NOT_BLANK } from './schema-validation.js';
 
 type JsonSchema = Record<string, unknown>;
+
+/**
+ * The largest integer either engine stores: ids, references and counters are `integer` columns,
+ * which PostgreSQL holds in 32 bits. A larger value is refused as input, never sent to SQL.
+ */
+export const MAX_INTEGER = 2_147_483_647;
+
+/** An id or count as the API accepts it, from `minimum` up to what the columns hold. */
+function integerSchema(minimum?: number): JsonSchema {
+  return {
+    type: 'integer',
+    ...(minimum !== undefined ? { minimum } : {}),
+    maximum: MAX_INTEGER,
+  };
+}
+
+/** The id of an object: 1 up to MAX_INTEGER. */
+export const idSchema = integerSchema(1);
+
+/**
+ * A required text field may not be blank or only white space (Django REST framework's
+ * `allow_blank=False`, what NetBox gives a model field that is neither optional nor defaulted);
+ * optional text may be blank.
+ */
+function textSchema(field: FieldSpec, maxLength?: number): JsonSchema {
+  return {
+    type: 'string',
+    ...(field.required ? { minLength: 1, pattern: NOT_BLANK } : {}),
+    ...(maxLength !== undefined ? { maxLength } : {}),
+  };
+}
 
 function withNull(schema: JsonSchema, nullable: boolean | undefined): JsonSchema {
   if (!nullable) return schema;
@@ -20,20 +51,20 @@ function withNull(schema: JsonSchema, nullable: boolean | undefined): JsonSchema
 }
 
 /** Schema of a field's input value. */
-function inputSchema(type: FieldType): JsonSchema {
+function inputSchema(field: FieldSpec): JsonSchema {
+  const type: FieldType = field.type;
   switch (type.kind) {
     case 'string':
       return {
-        type: 'string',
-        ...(type.maxLength !== undefined ? { maxLength: type.maxLength } : {}),
+        ...textSchema(field, type.maxLength),
         ...(type.format === 'url' ? { format: 'http-url' } : {}),
       };
     case 'text':
-      return { type: 'string' };
+      return textSchema(field);
     case 'enum':
       return { type: 'string', enum: [...type.values] };
     case 'integer':
-      return { type: 'integer', ...(type.minimum !== undefined ? { minimum: type.minimum } : {}) };
+      return integerSchema(type.minimum);
     case 'boolean':
       return { type: 'boolean' };
     case 'datetime':
@@ -48,9 +79,9 @@ function inputSchema(type: FieldType): JsonSchema {
         items: { type: 'string', minLength: 1, maxLength: type.maxLength ?? 255 },
       };
     case 'ref':
-      return { type: 'integer', minimum: 1, description: 'Id of the related object.' };
+      return { ...idSchema, description: 'Id of the related object.' };
     case 'refs':
-      return { type: 'array', items: { type: 'integer', minimum: 1 } };
+      return { type: 'array', items: idSchema };
     case 'target':
       return {};
   }
@@ -72,18 +103,18 @@ export function bodySchema(spec: ResourceSpec, mode: 'create' | 'update' | 'patc
     if (field.type.kind === 'target') {
       const types = [...(field.type.types ?? TARGET_TYPES)];
       properties.object_type = withNull({ type: 'string', enum: types }, field.nullable);
-      properties.object_id = withNull({ type: 'integer', minimum: 1 }, field.nullable);
+      properties.object_id = withNull(idSchema, field.nullable);
       if (field.required && mode !== 'patch') required.push('object_type', 'object_id');
       continue;
     }
-    properties[field.name] = describe(field, withNull(inputSchema(field.type), field.nullable));
+    properties[field.name] = describe(field, withNull(inputSchema(field), field.nullable));
     if (field.required && mode !== 'patch') required.push(field.name);
   }
   const item: JsonSchema = { type: 'object', properties, required };
   return mode === 'create' ? { ...item, [BULK_KEYWORD]: true } : item;
 }
 
-const idList = { type: 'array', items: { type: 'integer' } };
+const idList = { type: 'array', items: integerSchema() };
 const textList = { type: 'array', items: { type: 'string' } };
 const timeList = { type: 'array', items: { type: 'string', format: 'datetime' } };
 
@@ -126,8 +157,8 @@ export function fieldFilters(field: FieldSpec): Record<string, JsonSchema> {
 /** Query string schema of a list: pagination, ordering, search and every field filter. */
 export function listQuerySchema(spec: ResourceSpec): JsonSchema {
   const properties: Record<string, JsonSchema> = {
-    limit: { type: 'integer', minimum: 0, description: 'Page size (default 50, at most 1000).' },
-    offset: { type: 'integer', minimum: 0 },
+    limit: { ...integerSchema(0), description: 'Page size (default 50, at most 1000).' },
+    offset: integerSchema(0),
     ordering: { type: 'string', description: 'Field to order by; prefix - for descending.' },
     q: { type: 'string', description: 'Text search.' },
     brief: { type: 'boolean', description: 'Return brief objects.' },
@@ -144,6 +175,6 @@ export function listQuerySchema(spec: ResourceSpec): JsonSchema {
 
 export const idParamsSchema: JsonSchema = {
   type: 'object',
-  properties: { id: { type: 'integer', minimum: 1 } },
+  properties: { id: idSchema },
   required: ['id'],
 };

@@ -3,9 +3,19 @@ import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 
 import type { FieldErrors } from '../app-error.js';
+import {
+  MAX_JSON_DEPTH,
+  NULL_CHARACTER,
+  TOO_DEEP,
+  jsonLimitErrors,
+  queryLimitErrors,
+} from './json-limits.js';
 
 /** Marks a body schema whose value may also be a non-empty list of such objects. */
 export const BULK_KEYWORD = 'x-bulk';
+
+/** Pattern of text that may not be blank: it holds something besides white space. */
+export const NOT_BLANK = '\\S';
 
 const DATETIME =
   /^\d{4}-\d{2}-\d{2}([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
@@ -46,6 +56,20 @@ function createAjv(coerce: boolean): Ajv {
   ajv.addFormat('http-url', isHttpUrl);
   ajv.addKeyword({ keyword: BULK_KEYWORD, schemaType: 'boolean' });
   return ajv;
+}
+
+/** A validator that also refuses, field by field, what the databases cannot store. */
+function withLimits(
+  validator: ValidateFunction,
+  limitErrors: (data: unknown) => ErrorObject[],
+): ValidateFunction {
+  const validate = ((data: unknown) => {
+    const ok = validator(data);
+    const errors = [...(validator.errors ?? []), ...limitErrors(data)];
+    validate.errors = errors.length > 0 ? errors : null;
+    return ok && errors.length === 0;
+  }) as ValidateFunction;
+  return validate;
 }
 
 /** A validator that also accepts a list of valid objects, reporting errors as `/<index>/…`. */
@@ -102,10 +126,6 @@ function queryValidator(schema: Record<string, unknown>, validator: ValidateFunc
   return validate;
 }
 
-/**
- * Fastify validator compiler: request bodies are checked as sent (no type coercion, every error
- * reported); query strings and path parameters are coerced, as they arrive as text.
- */
 /** One strict validator for bodies checked by hand (each item of an alert batch). */
 let sharedStrict: Ajv | null = null;
 export function compileBodyValidator(schema: Record<string, unknown>): ValidateFunction {
@@ -113,17 +133,24 @@ export function compileBodyValidator(schema: Record<string, unknown>): ValidateF
   return sharedStrict.compile(schema);
 }
 
+/**
+ * Fastify validator compiler: request bodies are checked as sent (no type coercion, every error
+ * reported), and so are what the databases cannot store; query strings and path parameters are
+ * coerced, as they arrive as text.
+ */
 export function createValidatorCompiler(): FastifySchemaCompiler<Record<string, unknown>> {
   const strict = createAjv(false);
   const coercing = createAjv(true);
   return ({ schema, httpPart }) => {
-    if (httpPart === 'querystring') return queryValidator(schema, coercing.compile(schema));
+    if (httpPart === 'querystring') {
+      return withLimits(queryValidator(schema, coercing.compile(schema)), queryLimitErrors);
+    }
     if (httpPart !== 'body') return coercing.compile(schema);
     if (schema[BULK_KEYWORD] === true) {
       const { [BULK_KEYWORD]: _bulk, ...item } = schema;
-      return bulkValidator(strict.compile(item));
+      return bulkValidator(withLimits(strict.compile(item), jsonLimitErrors));
     }
-    return strict.compile(schema);
+    return withLimits(strict.compile(schema), jsonLimitErrors);
   };
 }
 
@@ -157,6 +184,13 @@ function messageOf(error: ErrorObject): string {
       return `Ensure this field has no more than ${String(params.limit)} characters.`;
     case 'minLength':
       return 'This field may not be blank.';
+    case 'pattern':
+      if (params.pattern === NOT_BLANK) return 'This field may not be blank.';
+      return 'This value does not match the required pattern.';
+    case NULL_CHARACTER:
+      return 'Null characters are not allowed.';
+    case TOO_DEEP:
+      return `Ensure this value is nested no more than ${MAX_JSON_DEPTH} levels deep.`;
     case 'enum':
       return `"${String(error.data)}" is not a valid choice.`;
     case 'format':
@@ -191,15 +225,20 @@ function add(errors: FieldErrors, field: string, message: string): void {
   if (!list.includes(message)) list.push(message);
 }
 
+/** An error about the body as a whole being of the wrong type (a list where one object goes). */
+function isRootTypeError(error: ErrorObject): boolean {
+  return error.instancePath === '' && error.keyword === 'type';
+}
+
 /**
- * Ajv errors in NetBox's shape: `{"field": ["message"]}`, or for a list body one such object
- * per item (empty for good items).
+ * Ajv errors in NetBox's shape: `{"field": ["message"]}`, or for a list body that the schema
+ * takes (bulk create) one such object per item (empty for good items).
  */
 export function toFieldErrors(
   errors: readonly ErrorObject[],
   body?: unknown,
 ): FieldErrors | FieldErrors[] {
-  const perItem = Array.isArray(body) && body.length > 0;
+  const perItem = Array.isArray(body) && body.length > 0 && !errors.some(isRootTypeError);
   const items: FieldErrors[] = perItem ? body.map(() => ({})) : [];
   const single: FieldErrors = {};
 
