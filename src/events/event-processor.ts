@@ -13,6 +13,7 @@ import {
 import type { TopologyIndex } from '../topology/topology-index.js';
 import type { AutomationIndexes } from '../incidents/automation-indexes.js';
 import type { IncidentStore } from '../incidents/incident-store.js';
+import { rank } from '../incidents/severity-raise.js';
 import { Correlator } from './correlator.js';
 import type { CorrelationRecord, EventInput, EventOutcome, TargetInput } from './event-input.js';
 import {
@@ -274,6 +275,8 @@ export class EventProcessor {
     const open = created ? [] : await openIncidentsOf(tx, c.eventId);
     if (c.status === 'triggered' && open.length === 0) {
       record = await this.correlator.correlate(tx, c);
+    } else if (c.status === 'triggered' && escalated(c)) {
+      await this.raiseSeverity(tx, open, c);
     } else if (c.status === 'suppressed' && c.maintenance !== null) {
       record = this.correlator.skipped(
         c.eventId,
@@ -294,6 +297,27 @@ export class EventProcessor {
       warning: c.target.ref === null ? `target not found: ${c.target.reason}` : null,
     };
   }
+
+  /** Raises each open incident holding the event to its new criticality (never lowers). */
+  private async raiseSeverity(tx: Db, open: readonly number[], c: DecisionContext) {
+    const { indexes, incidents, logger } = this.deps;
+    for (const id of open) {
+      const state = indexes.incidents.get(id);
+      if (state === undefined) continue;
+      if (!(await incidents.raiseSeverity(tx, state, c.eventId, c.input.criticality))) continue;
+      indexes.incidents.put(state);
+      indexes.markIncidentsChanged();
+      logger.info(
+        { incident_id: id, event_id: c.eventId, incident_severity: state.severity },
+        'incident severity raised',
+      );
+    }
+  }
+}
+
+/** A repeat (or an edit) of a stored event that made it more severe. */
+function escalated(c: DecisionContext): boolean {
+  return c.stored !== null && rank(c.input.criticality) > rank(c.stored.criticality);
 }
 
 /** What manual processing did with a stored event. */

@@ -8,6 +8,7 @@ import type { EventStatus } from './event-specs.js';
 export interface StoredEvent {
   readonly id: number;
   readonly status: string;
+  readonly criticality: Severity;
   readonly objectType: string | null;
   readonly objectId: number | null;
   readonly correlation: CorrelationRecord | null;
@@ -19,13 +20,14 @@ function toStored(row: Record<string, unknown>): StoredEvent {
   return {
     id: Number(row.id),
     status: String(row.status),
+    criticality: row.criticality as Severity,
     objectType: (row.object_type as string | null) ?? null,
     objectId: row.object_id === null ? null : Number(row.object_id),
     correlation: (correlation as CorrelationRecord | null) ?? null,
   };
 }
 
-const COLUMNS = ['id', 'status', 'object_type', 'object_id', 'correlation'] as const;
+const COLUMNS = ['id', 'status', 'criticality', 'object_type', 'object_id', 'correlation'] as const;
 
 const BY_ALERT = new PreparedQuery<[number, string]>(2, (db, [sourceKey, dedupId]) =>
   db

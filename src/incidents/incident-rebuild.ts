@@ -2,7 +2,8 @@ import type { Severity } from '../config/settings.js';
 import type { Db } from '../store/database.js';
 import type { IncidentState } from './incident-index.js';
 import { LINKS, insertLinks } from './incident-links.js';
-import { rank, type DecidedEvent, type IncidentStore } from './incident-store.js';
+import type { DecidedEvent, IncidentStore } from './incident-store.js';
+import { rank } from './severity-raise.js';
 import { AUTOMATION_ACTOR, addTimelineEntries } from './timeline.js';
 
 /** Re-forms an incident emptied for re-correlation around `event`, its first event now. */

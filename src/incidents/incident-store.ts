@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { SEVERITIES, type Severity } from '../config/settings.js';
+import type { Severity } from '../config/settings.js';
 import type { Db } from '../store/database.js';
 import { updateById } from '../store/prepared-query.js';
 import {
@@ -15,7 +15,9 @@ import type { IncidentState } from './incident-index.js';
 import { OPEN_INCIDENT_STATUSES } from './incident-spec.js';
 import type { RankedRoots } from '../correlate/hypothesis.js';
 import { reformIncident } from './incident-rebuild.js';
+import { groupsJson, insertIncident, parseGroups } from './incident-rows.js';
 import { incidentTitle } from './root-cause.js';
+import { severityRaise } from './severity-raise.js';
 import { AUTOMATION_ACTOR, addTimelineEntries, type NewTimelineEntry } from './timeline.js';
 
 /** Incidents emptied for re-correlation, each on offer to the events it held. */
@@ -34,48 +36,7 @@ export interface DecidedEvent {
   readonly scope: EventScope;
 }
 
-export const rank = (s: Severity) => SEVERITIES.indexOf(s);
 const ms = (iso: unknown) => (iso === null || iso === undefined ? null : Date.parse(String(iso)));
-
-function parseGroups(raw: unknown): Array<Set<number>> {
-  const value = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : raw;
-  return Array.isArray(value) ? value.map((g) => new Set<number>(g as number[])) : [];
-}
-
-const groupsJson = (groups: ReadonlyArray<ReadonlySet<number>>) =>
-  JSON.stringify(groups.map((g) => [...g]));
-
-/** Inserts the row of an automatically opened incident; returns its id. */
-async function insertIncident(
-  tx: Db,
-  args: { event: DecidedEvent; title: string; groups: Array<Set<number>>; now: string },
-): Promise<number> {
-  const { event, title, groups, now } = args;
-  const row = await tx
-    .insertInto('incidents')
-    .values({
-      title,
-      description: `Auto-generated incident from event: ${event.message}`,
-      status: 'new',
-      severity: event.criticality,
-      detected_at: event.time,
-      resolved_at: null,
-      reporter: AUTOMATION_ACTOR,
-      commander: '',
-      responders: '[]',
-      auto_created: 1,
-      infra_groups: groupsJson(groups),
-      title_auto: 1,
-      last_event_at: event.time,
-      created: now,
-      last_updated: now,
-      tags: '[]',
-      custom_fields: '{}',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
-}
 
 /** The services shown failing: all but those listed only through a VM's cluster. */
 function alertingOf(scope: { services: Iterable<number>; context: Iterable<number> }) {
@@ -242,9 +203,9 @@ export class IncidentStore {
     }
 
     const changes: Record<string, unknown> = { last_updated: now };
-    if (rank(event.criticality) > rank(state.severity)) {
-      entry('severity_raised', `Severity raised from ${state.severity} to ${event.criticality}`);
-      state.severity = event.criticality;
+    const raised = severityRaise(state, event.criticality, event.id, now);
+    if (raised !== null) {
+      entries.push(raised);
       changes.severity = event.criticality;
     }
     const eventTime = Date.parse(event.time);
@@ -258,6 +219,24 @@ export class IncidentStore {
 
     await updateById(tx, 'incidents', state.id, changes);
     await addTimelineEntries(tx, state.id, entries);
+  }
+
+  /**
+   * A held alert repeated more severe: raises the incident's severity as a join would (never
+   * lowers it). Returns whether it rose.
+   */
+  async raiseSeverity(
+    tx: Db,
+    state: IncidentState,
+    eventId: number,
+    criticality: Severity,
+  ): Promise<boolean> {
+    const now = this.clock.now().toISOString();
+    const raised = severityRaise(state, criticality, eventId, now);
+    if (raised === null) return false;
+    await updateById(tx, 'incidents', state.id, { severity: criticality, last_updated: now });
+    await addTimelineEntries(tx, state.id, [raised]);
+    return true;
   }
 
   /** Adds services, devices and VMs to the incident; returns the services that are new. */

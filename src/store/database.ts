@@ -5,7 +5,6 @@ import SqliteDatabase from 'better-sqlite3';
 import {
   Kysely,
   type QueryResult,
-  PostgresDialect,
   SqliteDialect,
   sql,
   type RawBuilder,
@@ -14,6 +13,7 @@ import {
 import pg from 'pg';
 
 import type { DatabaseConfig } from '../config/settings.js';
+import { postgresDialect } from './postgres-driver.js';
 import { WalSync } from './wal-sync.js';
 
 /** Advisory lock keys, one per kind of decision that must not interleave. */
@@ -224,7 +224,7 @@ function openSqlite(path: string): Database {
 
 function openPostgres(url: string, poolSize: number): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: postgresTypes() });
-  return database(new Kysely<AnySchema>({ dialect: new PostgresDialect({ pool }) }), postgresSql);
+  return database(new Kysely<AnySchema>({ dialect: postgresDialect(pool) }), postgresSql);
 }
 
 export interface OpenOptions {

@@ -1,6 +1,7 @@
 import type { Compilable, CompiledQuery, DialectAdapter, QueryResult } from 'kysely';
 
 import { runDirect, type Db } from './database.js';
+import { deferred } from './postgres-driver.js';
 
 /** Stands for the i-th value of a prepared query while it is built. */
 function marker(i: number): string {
@@ -50,6 +51,17 @@ export class PreparedQuery<Values extends readonly unknown[]> {
     return (
       runDirect<Row>(db, query.sql, parameters) ?? db.executeQuery<Row>({ ...query, parameters })
     );
+  }
+
+  /**
+   * Runs a write whose result nobody reads. On PostgreSQL it travels with the next statement
+   * of the transaction (see `deferred`): its failure fails the transaction there.
+   */
+  async defer(db: Db, values: Values): Promise<void> {
+    const { query, order } = this.compile(db);
+    const parameters = order.map((i) => (typeof i === 'number' ? values[i] : i.constant));
+    if (runDirect(db, query.sql, parameters) !== null) return;
+    await db.executeQuery(deferred({ ...query, parameters }));
   }
 
   /** The rows the query returns. */

@@ -308,6 +308,36 @@ describe.each(engines())('correlating alert storms on %s', (engine) => {
     });
   });
 
+  it('raises severity when a repeat of a held alert escalates and never lowers it', async () => {
+    const { source, dbHost, ordersApi } = shop;
+    const alert = { source: source.id, dedup: 'db-slow', on: onDevice(dbHost) };
+    const first = await send(h, { ...alert, criticality: 'medium' });
+    const id = first.correlation.incident_id;
+    await send(h, { source: source.id, dedup: 'o', on: onService(ordersApi), criticality: 'low' });
+    h.clock.set(at(2));
+
+    const escalated = await send(h, { ...alert, criticality: 'critical' });
+    h.clock.set(at(3));
+    const calmer = await send(h, { ...alert, criticality: 'low' });
+
+    expect(escalated).toMatchObject({ id: first.id, occurrences: 2, criticality: 'critical' });
+    expect(calmer).toMatchObject({ id: first.id, occurrences: 3, criticality: 'low' });
+    expect(escalated.correlation).toEqual(first.correlation);
+    const all = await incidents(h);
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ id, severity: 'critical', updated_at: at(2) });
+    expect(all[0].events).toHaveLength(2);
+    const raised = (await timeline(h, id)).filter((e) => e.kind === 'severity_raised');
+    expect(raised).toEqual([
+      expect.objectContaining({
+        actor: 'Auto-Incident System',
+        message: 'Severity raised from medium to critical',
+        at: at(2),
+        detail: { event_id: first.id, from: 'medium', to: 'critical' },
+      }),
+    ]);
+  });
+
   it('lets an automatic title follow the root cause as upstream alerts join', async () => {
     const { source, dbHost, ordersApi, webShop, billingApi } = shop;
     await send(h, { source: source.id, dedup: 'shop-5xx', on: onService(webShop) });

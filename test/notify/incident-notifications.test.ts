@@ -163,6 +163,24 @@ describe.each(engines())('incident notifications on %s', (engine) => {
     expect(h.receiver.to('/ends')).toEqual([]);
   });
 
+  it('tells a repeat of a held alert that escalates as one update', async () => {
+    const first = await send(h, dbDown());
+    const id = first.correlation.incident_id as number;
+    h.clock.set(at(1));
+    await send(h, dbDown({ criticality: 'critical' }));
+    h.clock.set(at(2));
+    await send(h, dbDown({ criticality: 'critical' }));
+    await drain(h);
+
+    expect(actionsAt(h.receiver, '/hook')).toEqual(['created', 'updated']);
+    expect(bodiesAt('/hook')[1]).toMatchObject({
+      action: 'updated',
+      occurred_at: at(1),
+      incident: { id, status: 'new', severity: 'critical', updated_at: at(1) },
+      event_count: 1,
+    });
+  });
+
   it('tells automatic resolution as resolved and a re-fire as reopened', async () => {
     const first = await send(h, dbDown());
     const id = first.correlation.incident_id as number;
