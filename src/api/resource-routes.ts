@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-import { NotFoundError } from '../app-error.js';
+import { NotFoundError, type FieldErrors } from '../app-error.js';
 import { buildConditions, buildOrdering, type ListParams } from '../store/list-filters.js';
 import type { ResourceRegistry } from '../store/resource-registry.js';
 import { allFields, type ResourceSpec } from '../store/resource-spec.js';
@@ -9,6 +9,7 @@ import { requestBaseUrl } from './base-url.js';
 import { resourcePath } from './resource-paths.js';
 import { bodySchema, idParamsSchema, listQuerySchema } from './resource-schemas.js';
 import { briefOf, type ResourceSerializer } from './resource-serializer.js';
+import { refuseInvalidBody } from './write-errors.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 1000;
@@ -18,6 +19,15 @@ export interface ResourceWriterPort {
   create(spec: ResourceSpec, inputs: readonly Input[]): Promise<number[]>;
   update(spec: ResourceSpec, id: number, input: Input, actor?: string): Promise<void>;
   delete(spec: ResourceSpec, id: number): Promise<void>;
+  /**
+   * The unknown related ids and unique clashes among the fields present in `inputs` (those of
+   * a refused write that passed the schema), one error set per input; with `id`, as an update.
+   */
+  fieldErrors(
+    spec: ResourceSpec,
+    inputs: readonly Input[],
+    id: number | null,
+  ): Promise<FieldErrors[]>;
 }
 
 export interface ResourceRouteDeps {
@@ -112,10 +122,17 @@ function registerList({ app, deps, spec, tag, path }: RouteContext): void {
 function registerCreate({ app, deps, spec, tag, path }: RouteContext): void {
   const store = deps.registry.store(spec.name);
   const preValidation = async (request: FastifyRequest) => normaliseAliases(spec, request.body);
+  const check = deps.writer.fieldErrors.bind(deps.writer);
   app.post(
     path,
-    { schema: { tags: [tag], body: bodySchema(spec, 'create') }, preValidation },
+    {
+      schema: { tags: [tag], body: bodySchema(spec, 'create') },
+      preValidation,
+      // A body that fails its schema is answered by the handler, with every other bad field.
+      attachValidation: true,
+    },
     async (request, reply) => {
+      await refuseInvalidBody(request, spec, check, null);
       const bulk = Array.isArray(request.body);
       const inputs = (bulk ? request.body : [request.body]) as Input[];
       const ids = await deps.writer.create(spec, inputs);
@@ -133,6 +150,7 @@ function registerItem({ app, deps, spec, tag, path }: RouteContext): void {
   const byId = `${path}:id/`;
   const params = idParamsSchema;
   const preValidation = async (request: FastifyRequest) => normaliseAliases(spec, request.body);
+  const check = deps.writer.fieldErrors.bind(deps.writer);
   const one = async (request: FastifyRequest, id: number) => {
     const row = await store.get(id);
     if (row === null) throw new NotFoundError();
@@ -150,9 +168,14 @@ function registerItem({ app, deps, spec, tag, path }: RouteContext): void {
   ] as const) {
     app[method](
       byId,
-      { schema: { tags: [tag], params, body: bodySchema(spec, mode) }, preValidation },
+      {
+        schema: { tags: [tag], params, body: bodySchema(spec, mode) },
+        preValidation,
+        attachValidation: true,
+      },
       async (request) => {
         const { id } = request.params as { id: number };
+        await refuseInvalidBody(request, spec, check, id);
         const actor = request.apiToken?.name ?? 'api';
         await deps.writer.update(spec, id, request.body as Input, actor);
         return one(request, id);

@@ -78,6 +78,22 @@ export class EventService {
     });
   }
 
+  /** What the checks of create and update find among the fields present in `inputs`. */
+  async fieldErrors(
+    _spec: ResourceSpec,
+    inputs: readonly Input[],
+    id: number | null,
+  ): Promise<FieldErrors[]> {
+    const stored = id === null ? null : await this.registry.store('events').get(id);
+    return Promise.all(
+      inputs.map((input) =>
+        stored === null
+          ? this.check(input, null)
+          : this.check({ ...asInput(stored), ...input }, id),
+      ),
+    );
+  }
+
   delete(spec: ResourceSpec, id: number): Promise<void> {
     return this.generic.delete(spec, id);
   }

@@ -59,6 +59,54 @@ function prepare(spec: ResourceSpec, input: Input, now: string | null): Prepared
   return { values, links };
 }
 
+/** A set of columns whose values must be unique together, the field named when they clash. */
+interface UniqueGroup {
+  readonly field: string;
+  readonly columns: readonly string[];
+  readonly message: string;
+}
+
+/** Each unique field alone, then each unique-together set of the resource. */
+function uniqueGroups(spec: ResourceSpec): UniqueGroup[] {
+  const groups: UniqueGroup[] = spec.fields
+    .filter((f) => f.unique)
+    .map((f) => ({
+      field: f.name,
+      columns: [columnOf(f)],
+      message: `${spec.singular} with this ${f.name} already exists.`,
+    }));
+  for (const group of spec.uniqueTogether ?? []) {
+    groups.push({
+      field: 'non_field_errors',
+      columns: group.map((name) => columnOf(spec.fields.find((f) => f.name === name)!)),
+      message: `The fields ${group.join(', ')} must make a unique set.`,
+    });
+  }
+  return groups;
+}
+
+/** The values of a group in a record, or null when one of them is unset. */
+function groupValues(group: UniqueGroup, record: Record<string, unknown>): unknown[] | null {
+  const values = group.columns.map((c) => record[c]);
+  return values.some((v) => v === undefined || v === null) ? null : values;
+}
+
+/** Adds the clashes between two records of one request (items of a bulk create). */
+function clashesBetween(
+  spec: ResourceSpec,
+  candidate: Record<string, unknown>,
+  other: Record<string, unknown>,
+  errors: FieldErrors,
+): void {
+  for (const group of uniqueGroups(spec)) {
+    const values = groupValues(group, candidate);
+    if (values === null || !group.columns.every((c, i) => other[c] === values[i])) continue;
+    if (!(errors[group.field] ?? []).includes(group.message)) {
+      addError(errors, group.field, group.message);
+    }
+  }
+}
+
 /**
  * Writes resources through their specs, all-or-nothing: every reference must exist, unique
  * values must be free and the domain's rules must hold, or nothing is stored and a
@@ -123,6 +171,34 @@ export class ResourceWriter {
     for (const [field, targetIds] of links) await store.setLinks(tx, field, id, targetIds);
     ids.push(id);
     return {};
+  }
+
+  /**
+   * The unknown related ids and the unique clashes among the fields present in `inputs`, one
+   * error set per input, changing nothing: for a request whose other fields failed their schema,
+   * so that one answer names every bad field. With `id`, the inputs update that record; the
+   * items of a bulk create are also checked against each other.
+   */
+  async fieldErrors(
+    spec: ResourceSpec,
+    inputs: readonly Input[],
+    id: number | null,
+  ): Promise<FieldErrors[]> {
+    const db = this.registry.database.db;
+    const existing = id === null ? null : await this.registry.store(spec.name).get(id);
+    const earlier: Array<Record<string, unknown>> = [];
+    const out: FieldErrors[] = [];
+    for (const input of inputs) {
+      const { values, links } = prepare(spec, input, null);
+      const errors: FieldErrors = {};
+      await this.checkReferences(db, spec, values, links, errors);
+      const candidate = { ...(existing ?? {}), ...values };
+      await this.checkUnique(db, spec, candidate, existing, errors);
+      for (const other of earlier) clashesBetween(spec, candidate, other, errors);
+      earlier.push(candidate);
+      out.push(errors);
+    }
+    return out;
   }
 
   /** Updates record `id` with the fields present in `input`; `actor` names who did it. */
@@ -281,24 +357,11 @@ export class ResourceWriter {
   ): Promise<void> {
     const store: ResourceStore = this.registry.store(spec.name);
     const exceptId = existing?.id ?? null;
-    for (const field of spec.fields) {
-      const value = candidate[columnOf(field)];
-      if (!field.unique || value === undefined || value === null) continue;
-      if ((await store.findClash(tx, [columnOf(field)], [value], exceptId)) !== null) {
-        addError(errors, field.name, `${spec.singular} with this ${field.name} already exists.`);
-      }
-    }
-    for (const group of spec.uniqueTogether ?? []) {
-      const fields = group.map((name) => spec.fields.find((f) => f.name === name)!);
-      const columns = fields.map(columnOf);
-      const values = columns.map((c) => candidate[c]);
-      if (values.some((v) => v === undefined || v === null)) continue;
-      if ((await store.findClash(tx, columns, values, exceptId)) !== null) {
-        addError(
-          errors,
-          'non_field_errors',
-          `The fields ${group.join(', ')} must make a unique set.`,
-        );
+    for (const group of uniqueGroups(spec)) {
+      const values = groupValues(group, candidate);
+      if (values === null) continue;
+      if ((await store.findClash(tx, group.columns, values, exceptId)) !== null) {
+        addError(errors, group.field, group.message);
       }
     }
   }
