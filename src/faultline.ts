@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { buildApi } from './api/app.js';
 import { TokenStore } from './api/token-store.js';
 import { systemClock, type Clock } from './clock.js';
-import type { Settings } from './config/settings.js';
+import type { CorrelationMode, Settings } from './config/settings.js';
 import { EventPipeline } from './events/event-pipeline.js';
 import { EventProcessor } from './events/event-processor.js';
 import { EventService } from './events/event-service.js';
@@ -106,6 +106,28 @@ function readViews(
   return new CurrentIndexes({ db: database.db, indexes, decisions: pipeline, health });
 }
 
+/**
+ * How the root causes of an incident are named: the one place the correlation modes differ on
+ * it. The plugin's rule takes every affected service, context ones included; Faultline's leaves
+ * out a service listed only through a VM's cluster, which the event does not show failing.
+ */
+function rootCauseRanker(
+  mode: CorrelationMode,
+  graph: () => DependencyView,
+  globalShare: (service: number) => number,
+): RootCauseRanker {
+  if (mode === 'plugin') {
+    return ({ services }) => {
+      const roots = rootCauses(services, graph());
+      return { roots, titled: roots.length };
+    };
+  }
+  return ({ services, context, groups }) => {
+    const alerting = new Set([...services].filter((s) => !context.has(s)));
+    return rankRootCauses(alerting, graph(), groups, globalShare);
+  };
+}
+
 /** The event pipeline over the automation's indexes and incident store. */
 function assembleAutomation(
   database: Database,
@@ -116,15 +138,9 @@ function assembleAutomation(
 ) {
   const automation = settings.automation;
   const graph = (): DependencyView => indexes.topology;
-  const ranker: RootCauseRanker =
-    automation.correlationMode === 'plugin'
-      ? (services) => {
-          const roots = rootCauses(services, graph());
-          return { roots, titled: roots.length };
-        }
-      : (services, groups) => rankRootCauses(services, graph(), groups, globalShare);
   const globalShare = (service: number) =>
     failingShare(failingDependents(service, indexes.incidents.alerting, graph()));
+  const ranker = rootCauseRanker(automation.correlationMode, graph, globalShare);
   const incidentStore: IncidentStore = new IncidentStore(clock, graph, ranker);
   const indexes: AutomationIndexes = new AutomationIndexes(
     automation.maxDependencyDepth,

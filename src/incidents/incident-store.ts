@@ -38,19 +38,23 @@ export interface DecidedEvent {
 
 const ms = (iso: unknown) => (iso === null || iso === undefined ? null : Date.parse(String(iso)));
 
-/** The services shown failing: all but those listed only through a VM's cluster. */
-function alertingOf(scope: { services: Iterable<number>; context: Iterable<number> }) {
-  const context = new Set(scope.context);
-  return [...scope.services].filter((s) => !context.has(s));
-}
-
 export type { RankedRoots } from '../correlate/hypothesis.js';
 
-/** Root causes of an incident's services, best first. */
-export type RootCauseRanker = (
-  services: ReadonlySet<number>,
-  groups: ReadonlyArray<ReadonlySet<number>>,
-) => RankedRoots;
+/** What a ranker sees of an incident. */
+export interface RankedIncident {
+  /** Every affected service. */
+  readonly services: ReadonlySet<number>;
+  /** Those of `services` listed only through a VM's cluster. */
+  readonly context: ReadonlySet<number>;
+  /** Infrastructure groups (hosts of several services) the incident's events showed. */
+  readonly groups: ReadonlyArray<ReadonlySet<number>>;
+}
+
+/**
+ * Root causes of an incident, best first. The correlation mode decides whether context services
+ * count as evidence: the ranker is chosen once, where the application is assembled.
+ */
+export type RootCauseRanker = (incident: RankedIncident) => RankedRoots;
 
 /** Writes of the incident automation: open, join, reopen, resolve; each with its timeline. */
 export class IncidentStore {
@@ -143,7 +147,9 @@ export class IncidentStore {
     const vacant = this.vacancies?.take(event.id) ?? null;
     if (vacant !== null) return reformIncident(this, tx, vacant, event, now);
     const groups = event.scope.group === null ? [] : [new Set(event.scope.group)];
-    const ranked = this.rankRoots(new Set(alertingOf(event.scope)), groups);
+    const services = new Set(event.scope.services);
+    const context = new Set(event.scope.context);
+    const ranked = this.rankRoots({ services, context, groups });
     const roots = ranked.roots;
     const title = incidentTitle(roots.slice(0, ranked.titled), this.graph(), event.message);
     const id = await insertIncident(tx, { event, title, groups, now });
@@ -168,8 +174,8 @@ export class IncidentStore {
       id,
       status: 'new',
       severity: event.criticality,
-      services: new Set(event.scope.services),
-      context: new Set(event.scope.context),
+      services,
+      context,
       groups,
       devices: new Set(event.scope.devices),
       vms: new Set(event.scope.vms),
@@ -302,7 +308,7 @@ export class IncidentStore {
     message: string,
     changes: Record<string, unknown>,
   ): Promise<void> {
-    const ranked = this.rankRoots(new Set(alertingOf(state)), state.groups);
+    const ranked = this.rankRoots(state);
     const roots = ranked.roots;
     if (roots.join() === state.rootCauses.join()) return;
     state.rootCauses = roots;

@@ -80,6 +80,26 @@ describe.each(engines())('cluster, VM and device targets on %s', (engine) => {
     expect(names(incident.root_cause_services)).toEqual(['svc-vm-a']);
   });
 
+  it('does not take a cluster service as the root cause of one VM without its own', async () => {
+    const vmD = await create(h, PATHS.virtualMachines, { name: 'vm-d', cluster: t.cluster.id });
+    const message = 'vm-d unreachable';
+
+    const event = await send(h, {
+      source: t.source.id,
+      dedup: 'vm-d',
+      on: ['virtual_machine', vmD.id],
+      message,
+    });
+
+    const [incident] = await incidents(h);
+    expect(incident).toMatchObject({
+      id: event.correlation.incident_id,
+      title: `Infrastructure alert: ${message}...`,
+      root_cause_services: [],
+    });
+    expect(names(incident.affected_services)).toEqual(['svc-cluster']);
+  });
+
   it('gives a cluster alert the services listing the cluster or any of its VMs', async () => {
     const incident = await incidentFor(['cluster', t.cluster.id]);
 
