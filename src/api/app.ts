@@ -78,6 +78,20 @@ async function registerOpenApi(app: FastifyInstance, version: string): Promise<v
   app.get('/api/schema/', { schema: { hide: true } }, async () => app.swagger());
 }
 
+/**
+ * JSON bodies are parsed as Fastify does, except that an empty one counts as no body, as NetBox
+ * reads it: `curl -X DELETE -H 'Content-Type: application/json' …` deletes. Routes that keep
+ * their own parser (alert ingestion) are not affected.
+ */
+function emptyJsonAsNoBody(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') done(null, undefined);
+    else parseJson(request, body as string, done);
+  });
+}
+
 /** The HTTP application: every route, with auth, validation and NetBox-shaped errors. */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = fastify({
@@ -89,6 +103,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   // The API speaks JSON only; any other body type is answered 415.
   app.removeContentTypeParser('text/plain');
+  emptyJsonAsNoBody(app);
   app.setValidatorCompiler(createValidatorCompiler());
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug(

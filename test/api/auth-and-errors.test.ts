@@ -189,14 +189,18 @@ describe.each(engines())('authentication and error answers on %s', (engine) => {
       expect(badId).toMatchObject({ status: 404, body: { detail: 'Not found.' } });
     });
 
-    it('answers 400 to malformed and empty JSON, storing nothing', async () => {
+    it('answers 400 to malformed JSON and to an empty body where one is needed', async () => {
       const malformed = await h.call('POST', devices, { payload: '{"name": "db-01",' });
       const empty = await h.call('POST', devices, { payload: '' });
+      const none = await h.call('POST', devices);
 
       expect(malformed.status).toBe(400);
       expect(malformed.body.detail).toMatch(/^JSON parse error/);
       expect(empty.status).toBe(400);
-      expect(empty.body.detail).toMatch(/^JSON parse error/);
+      expect(empty.body).toEqual({
+        non_field_errors: ['Invalid data. Expected a dictionary, but got null.'],
+      });
+      expect(none.body).toEqual(empty.body);
       expect(await countOf(h, devices)).toBe(0);
     });
 

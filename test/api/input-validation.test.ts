@@ -267,4 +267,42 @@ describe.each(engines())('input the databases cannot store or NetBox refuses on 
       });
     });
   });
+
+  describe('an empty JSON body', () => {
+    const json = { headers: { 'content-type': 'application/json' }, payload: '' };
+
+    it('counts as no body: DELETE deletes and GET reads', async () => {
+      const service = await create(h, PATHS.technicalServices, { name: 'db' });
+      const url = `${PATHS.technicalServices}${service.id}/`;
+
+      const get = await h.call('GET', url, json);
+      const list = await h.call('GET', PATHS.technicalServices, json);
+      const del = await h.call('DELETE', url, json);
+
+      expect(get).toMatchObject({ status: 200, body: service });
+      expect(list.status).toBe(200);
+      expect(del.status).toBe(204);
+      expect(await countOf(h, PATHS.technicalServices)).toBe(0);
+    });
+
+    it('gets the answer to a missing body where a body is needed', async () => {
+      const service = await create(h, PATHS.technicalServices, { name: 'db' });
+      const url = `${PATHS.technicalServices}${service.id}/`;
+
+      for (const [method, path] of [
+        ['POST', PATHS.technicalServices],
+        ['PUT', url],
+        ['PATCH', url],
+      ] as const) {
+        const empty = await h.call(method, path, json);
+        const none = await h.call(method, path);
+        expect(empty.status, method).toBe(400);
+        expect(empty.body).toEqual(none.body);
+        expect(empty.body).toEqual({
+          non_field_errors: ['Invalid data. Expected a dictionary, but got null.'],
+        });
+      }
+      expect(await read(h, PATHS.technicalServices, service.id)).toEqual(service);
+    });
+  });
 });
