@@ -54,18 +54,19 @@ async function serviceNames(tx: Tx, ids: number[]): Promise<Map<number, string>>
 }
 
 /**
- * A dependency may not point a service at itself, nor close a cycle: the upstream service must
- * not already depend, directly or through others, on the downstream one.
+ * A dependency may not close a cycle: the upstream service must not already depend, directly or
+ * through others, on the downstream one, nor be the downstream one itself. The refusal names
+ * the cycle (`would create a cycle: db → api → db`, or `db → db`).
  */
 export async function dependencyRuleErrors(context: WriteContext): Promise<FieldErrors> {
   const { tx, candidate, existing } = context;
   const upstream = Number(candidate.upstream_service_id);
   const downstream = Number(candidate.downstream_service_id);
-  if (upstream === downstream) {
-    return { downstream_service: ['A service cannot depend on itself.'] };
-  }
-
-  const path = await upstreamPath(tx, upstream, downstream, existing?.id ?? null);
+  // A service depending on itself is the shortest cycle: x → x.
+  const path =
+    upstream === downstream
+      ? [upstream]
+      : await upstreamPath(tx, upstream, downstream, existing?.id ?? null);
   if (path === null) return {};
 
   const names = await serviceNames(tx, path);
