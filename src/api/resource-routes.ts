@@ -136,11 +136,13 @@ function registerCreate({ app, deps, spec, tag, path }: RouteContext): void {
       const bulk = Array.isArray(request.body);
       const inputs = (bulk ? request.body : [request.body]) as Input[];
       const ids = await deps.writer.create(spec, inputs);
-      const rows = await store.getMany(ids);
-      rows.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
       const base = requestBaseUrl(request, deps.baseUrl);
-      const objects = await deps.serializer.serialize(spec, rows, base);
-      return reply.code(201).send(bulk ? objects : objects[0]);
+      const objects = await deps.serializer.serialize(spec, await store.getMany(ids), base);
+      // One answer per item, in order: a repeated alert folded into an earlier item's event
+      // answers with that event, as it stands once the whole list is in.
+      const byId = new Map(objects.map((o) => [(o as { id: number }).id, o]));
+      const answers = ids.map((id) => byId.get(id));
+      return reply.code(201).send(bulk ? answers : answers[0]);
     },
   );
 }

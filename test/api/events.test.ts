@@ -217,6 +217,23 @@ describe.each(engines())('event source and event API on %s', (engine) => {
       expect(bulk.body.map((e: { criticality: string }) => e.criticality)).toEqual(['low', 'high']);
     });
 
+    it('answers each item of a bulk create, in order, repeats with the event they joined', async () => {
+      const first = eventBody({ dedup_id: 'disk-db-01', message: 'Disk at 91%' });
+      const other = eventBody({ dedup_id: 'cpu-db-01' });
+      const repeat = { ...first, message: 'Disk at 95%' };
+
+      const answer = await h.call('POST', events, { body: [first, other, repeat] });
+
+      expect(answer.status).toBe(201);
+      expect(answer.body).toHaveLength(3);
+      const [a, b, c] = answer.body;
+      expect(b.dedup_id).toBe('cpu-db-01');
+      expect(c).toEqual(a);
+      expect(a).toMatchObject({ dedup_id: 'disk-db-01', message: 'Disk at 95%', occurrences: 2 });
+      expect(await read(h, events, a.id)).toEqual(a);
+      expect(await countOf(h, events)).toBe(2);
+    });
+
     it('refuses an unknown criticality or status, naming both fields', async () => {
       const answer = await h.call('POST', events, {
         body: eventBody({ criticality: 'disaster', status: 'firing' }),
