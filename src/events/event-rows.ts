@@ -163,5 +163,5 @@ export async function saveCorrelation(
   eventId: number,
   record: CorrelationRecord,
 ): Promise<void> {
-  await SAVE_CORRELATION.execute(tx, [JSON.stringify(record), record.decided_at, eventId]);
+  await SAVE_CORRELATION.defer(tx, [JSON.stringify(record), record.decided_at, eventId]);
 }

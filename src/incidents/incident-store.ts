@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Severity } from '../config/settings.js';
 import type { Db } from '../store/database.js';
-import { updateById } from '../store/prepared-query.js';
+import { deferUpdateById, updateById } from '../store/prepared-query.js';
 import {
   LINK_EVENT,
   LINKS,
@@ -34,6 +34,8 @@ export interface DecidedEvent {
   /** Event time, ISO 8601. */
   readonly time: string;
   readonly scope: EventScope;
+  /** Stored by this very decision: linked to no incident yet. */
+  readonly fresh?: boolean;
 }
 
 const ms = (iso: unknown) => (iso === null || iso === undefined ? null : Date.parse(String(iso)));
@@ -196,9 +198,7 @@ export class IncidentStore {
     const entry = (kind: NewTimelineEntry['kind'], message: string, detail = {}) =>
       entries.push({ at: now, actor: AUTOMATION_ACTOR, kind, message, detail });
 
-    // A re-fired alert that reopens its own incident is already linked to it.
-    const linked = await LINK_EVENT.execute(tx, [state.id, event.id]);
-    if (Number(linked.numAffectedRows ?? 0) > 0) {
+    if (await this.link(tx, state.id, event)) {
       entry('event_joined', `Event ${event.id} joined: ${event.message}`, { event_id: event.id });
     }
     const added = await this.unionScope(tx, state, event.scope);
@@ -223,8 +223,21 @@ export class IncidentStore {
       await this.followRootCauses(tx, state, event.message, changes);
     }
 
-    await updateById(tx, 'incidents', state.id, changes);
+    await deferUpdateById(tx, 'incidents', state.id, changes);
     await addTimelineEntries(tx, state.id, entries);
+  }
+
+  /**
+   * Links the event; false when it was linked already (a re-fired alert that reopens its own
+   * incident). An event stored by this decision is linked to nothing yet.
+   */
+  private async link(tx: Db, incidentId: number, event: DecidedEvent): Promise<boolean> {
+    if (event.fresh === true) {
+      await LINK_EVENT.defer(tx, [incidentId, event.id]);
+      return true;
+    }
+    const linked = await LINK_EVENT.execute(tx, [incidentId, event.id]);
+    return Number(linked.numAffectedRows ?? 0) > 0;
   }
 
   /**

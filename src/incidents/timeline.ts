@@ -57,7 +57,7 @@ export async function addTimelineEntries(
   if (entries.length === 1) {
     const [e] = entries as [NewTimelineEntry];
     const detail = JSON.stringify(e.detail ?? {});
-    await INSERT_ONE.execute(tx, [incidentId, e.at, e.actor, e.kind, e.message, detail]);
+    await INSERT_ONE.defer(tx, [incidentId, e.at, e.actor, e.kind, e.message, detail]);
     return;
   }
   await tx

@@ -16,7 +16,7 @@ describe('writing parameters in as literals', () => {
     );
   });
 
-  it('writes numbers, booleans and nulls bare, negative numbers in parentheses', () => {
+  it('quotes numbers and booleans as untyped literals, as pg sends them, and nulls bare', () => {
     const query = compiled('update "t" set "a" = $1, "b" = $2, "c" = $3 where "id" = $4', [
       -2.5,
       true,
@@ -24,14 +24,16 @@ describe('writing parameters in as literals', () => {
       10,
     ]);
     expect(inlineParameters(query)).toBe(
-      'update "t" set "a" = (-2.5), "b" = TRUE, "c" = NULL where "id" = 10',
+      `update "t" set "a" = '-2.5', "b" = 'true', "c" = NULL where "id" = '10'`,
     );
   });
 
   it('leaves $n inside quoted text and identifiers alone, and takes $10 whole', () => {
     const values = Array.from({ length: 10 }, (_, i) => i + 1);
     const query = compiled(`select '$1', "$2" from "t" where "x" = $10 and "y" = $1`, values);
-    expect(inlineParameters(query)).toBe(`select '$1', "$2" from "t" where "x" = 10 and "y" = 1`);
+    expect(inlineParameters(query)).toBe(
+      `select '$1', "$2" from "t" where "x" = '10' and "y" = '1'`,
+    );
   });
 
   it('gives up on values without a plain literal form', () => {

@@ -32,12 +32,12 @@ function isLiteral(value: unknown): value is Literal {
   return value == null || type === 'string' || type === 'bigint' || type === 'boolean';
 }
 
+/**
+ * A value as the untyped literal PostgreSQL infers a type for from where it stands, as it
+ * does for a parameter sent as text (what pg sends): `'1'` fits an integer and a boolean.
+ */
 function literal(value: Literal): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'string') return pg.escapeLiteral(value);
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  const text = String(value);
-  return text.startsWith('-') ? `(${text})` : text;
+  return value === null || value === undefined ? 'NULL' : pg.escapeLiteral(String(value));
 }
 
 /**
@@ -87,11 +87,13 @@ class DeferringConnection implements DatabaseConnection {
   private pending: string[] = [];
   /** Set when a rollback failed: the client is then closed rather than pooled again. */
   broken = false;
+  /** Only a transaction defers: outside one, the next statement may never come. */
+  inTransaction = false;
 
   constructor(readonly client: pg.PoolClient) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    if (isDeferred(query)) {
+    if (this.inTransaction && isDeferred(query)) {
       const text = inlineParameters(query);
       if (text !== null) {
         this.pending.push(text);
@@ -118,6 +120,7 @@ class DeferringConnection implements DatabaseConnection {
   /** Forgets the deferred writes of a transaction being rolled back. */
   discard(): void {
     this.pending = [];
+    this.inTransaction = false;
   }
 
   // eslint-disable-next-line require-yield
@@ -142,12 +145,13 @@ class DeferringDriver implements Driver {
       settings.accessMode === undefined ? '' : ` ${settings.accessMode}`,
     ].join('');
     await connection.executeQuery(CompiledQuery.raw(`start transaction${mode}`));
+    (connection as DeferringConnection).inTransaction = true;
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const { rows } = await connection.executeQuery<{ command?: string }>(
-      CompiledQuery.raw('commit'),
-    );
+    const own = connection as DeferringConnection;
+    own.inTransaction = false;
+    const { rows } = await own.executeQuery<{ command?: string }>(CompiledQuery.raw('commit'));
     // COMMIT answers ROLLBACK when an earlier statement left the transaction aborted.
     if (rows[0]?.command === 'ROLLBACK') throw new Error('the transaction was rolled back');
   }

@@ -45,12 +45,16 @@ export class PreparedQuery<Values extends readonly unknown[]> {
     return compiled;
   }
 
-  async execute<Row = Record<string, unknown>>(db: Db, values: Values): Promise<QueryResult<Row>> {
+  /** The compiled query with `values` in place of its markers. */
+  private bind(db: Db, values: Values): CompiledQuery {
     const { query, order } = this.compile(db);
     const parameters = order.map((i) => (typeof i === 'number' ? values[i] : i.constant));
-    return (
-      runDirect<Row>(db, query.sql, parameters) ?? db.executeQuery<Row>({ ...query, parameters })
-    );
+    return { ...query, parameters };
+  }
+
+  async execute<Row = Record<string, unknown>>(db: Db, values: Values): Promise<QueryResult<Row>> {
+    const query = this.bind(db, values);
+    return runDirect<Row>(db, query.sql, query.parameters) ?? db.executeQuery<Row>(query);
   }
 
   /**
@@ -58,10 +62,9 @@ export class PreparedQuery<Values extends readonly unknown[]> {
    * of the transaction (see `deferred`): its failure fails the transaction there.
    */
   async defer(db: Db, values: Values): Promise<void> {
-    const { query, order } = this.compile(db);
-    const parameters = order.map((i) => (typeof i === 'number' ? values[i] : i.constant));
-    if (runDirect(db, query.sql, parameters) !== null) return;
-    await db.executeQuery(deferred({ ...query, parameters }));
+    const query = this.bind(db, values);
+    if (runDirect(db, query.sql, query.parameters) !== null) return;
+    await db.executeQuery(deferred(query));
   }
 
   /** The rows the query returns. */
@@ -82,6 +85,26 @@ export function updateById(
   id: number,
   changes: Readonly<Record<string, unknown>>,
 ): Promise<QueryResult<unknown>> {
+  const [query, values] = updateQuery(table, id, changes);
+  return query.execute(db, values);
+}
+
+/** updateById when nobody reads how many rows changed (see PreparedQuery.defer). */
+export function deferUpdateById(
+  db: Db,
+  table: string,
+  id: number,
+  changes: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  const [query, values] = updateQuery(table, id, changes);
+  return query.defer(db, values);
+}
+
+function updateQuery(
+  table: string,
+  id: number,
+  changes: Readonly<Record<string, unknown>>,
+): [PreparedQuery<unknown[]>, unknown[]] {
   const columns = Object.keys(changes).sort();
   const key = `${table}\u0000${columns.join('\u0000')}`;
   let query = updates.get(key);
@@ -94,5 +117,5 @@ export function updateById(
     );
     updates.set(key, query);
   }
-  return query.execute(db, [...columns.map((c) => changes[c]), id]);
+  return [query, [...columns.map((c) => changes[c]), id]];
 }

@@ -22,6 +22,7 @@ describe.each(engines())('deferred writes on %s', (engine) => {
       .createTable('items')
       .addColumn('id', 'integer', (c) => c.primaryKey())
       .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('flag', 'boolean')
       .execute();
   });
   afterAll(async () => {
@@ -71,5 +72,21 @@ describe.each(engines())('deferred writes on %s', (engine) => {
     await expect(failing).rejects.toThrow('decision failed');
     await database.write((tx) => INSERT.defer(tx, [2, 'b']));
     expect(await names(database.db)).toEqual(['b']);
+  });
+
+  it('run at once outside a transaction', async () => {
+    await INSERT.defer(database.db, [1, 'a']);
+
+    expect(await names(database.db)).toEqual(['a']);
+  });
+
+  it('leave the statement they travel with its meaning: a 1 still fits a boolean', async () => {
+    const flags = await database.write(async (tx) => {
+      await INSERT.defer(tx, [1, 'a']);
+      await tx.updateTable('items').set({ flag: 1 }).where('id', '=', 1).execute();
+      return tx.selectFrom('items').select('flag').execute();
+    });
+
+    expect(flags.map((r) => Boolean(r.flag))).toEqual([true]);
   });
 });
