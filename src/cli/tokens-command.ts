@@ -18,10 +18,14 @@ async function withTokens<T>(settings: Settings, work: (tokens: TokenStore) => P
   }
 }
 
-function parseExpiry(value: string | undefined): string | null {
+/** The expiry given with --expires, in UTC: a time still to come, or no token would work. */
+function parseExpiry(value: string | undefined, now: Date): string | null {
   if (value === undefined) return null;
   const time = Date.parse(value);
   if (Number.isNaN(time)) throw new Error(`--expires must be an ISO 8601 time, got ${value}`);
+  if (time <= now.getTime()) {
+    throw new Error(`--expires must be in the future, got ${value} (now ${now.toISOString()})`);
+  }
   return new Date(time).toISOString();
 }
 
@@ -39,7 +43,7 @@ export function registerTokensCommand(
     .option('--write', 'allow writes (POST, PUT, PATCH, DELETE)')
     .option('--expires <time>', 'ISO 8601 time after which the token stops working')
     .action(async (options: { name: string; write?: boolean; expires?: string }) => {
-      const expires = parseExpiry(options.expires);
+      const expires = parseExpiry(options.expires, systemClock.now());
       const { key } = await withTokens(settings(), (store) =>
         store.create({ name: options.name, writeEnabled: options.write === true, expires }),
       );

@@ -21,13 +21,34 @@ const optionalText = (fieldName: string, maxLength = 100): FieldSpec => ({
   search: true,
 });
 
-/** NetBox statuses are configurable, so any slug is accepted. */
-const status: FieldSpec = {
+/** NetBox's device statuses (DeviceStatusChoices). */
+export const DEVICE_STATUSES = [
+  'offline',
+  'active',
+  'planned',
+  'staged',
+  'failed',
+  'inventory',
+  'decommissioning',
+] as const;
+
+/** NetBox's virtual machine statuses (VirtualMachineStatusChoices). */
+export const VIRTUAL_MACHINE_STATUSES = [
+  'offline',
+  'active',
+  'planned',
+  'staged',
+  'failed',
+  'decommissioning',
+  'paused',
+] as const;
+
+const status = (values: readonly string[]): FieldSpec => ({
   name: 'status',
-  type: { kind: 'string', maxLength: 50 },
+  type: { kind: 'enum', values },
   default: 'active',
   filter: true,
-};
+});
 
 export const clusterSpec: ResourceSpec = {
   name: 'clusters',
@@ -47,7 +68,7 @@ export const deviceSpec: ResourceSpec = {
   targetType: 'device',
   fields: [
     name,
-    status,
+    status(DEVICE_STATUSES),
     optionalText('role'),
     optionalText('site'),
     {
@@ -73,7 +94,7 @@ export const virtualMachineSpec: ResourceSpec = {
   targetType: 'virtual_machine',
   fields: [
     name,
-    status,
+    status(VIRTUAL_MACHINE_STATUSES),
     {
       name: 'cluster',
       column: 'cluster_id',

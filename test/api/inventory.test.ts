@@ -193,6 +193,24 @@ describe.each(engines())('inventory API on %s', (engine) => {
       expect(await countOf(h, devices)).toBe(0);
     });
 
+    it("takes NetBox's device statuses and refuses any other, on create and PATCH", async () => {
+      const statuses = ['offline', 'active', 'planned', 'staged', 'failed', 'inventory'];
+      for (const status of [...statuses, 'decommissioning']) {
+        expect((await create(h, devices, { name: `d-${status}`, status })).status).toBe(status);
+      }
+
+      for (const status of ['paused', 'Active', 'maintenance', '']) {
+        const answer = await h.call('POST', devices, { body: { name: 'x', status } });
+        expect(answer.status, status).toBe(400);
+        expect(answer.body).toEqual({ status: [`"${status}" is not a valid choice.`] });
+      }
+      const device = await read(h, devices, (await create(h, devices, { name: 'y' })).id);
+      const patch = await h.call('PATCH', `${devices}${device.id}/`, { body: { status: 'up' } });
+      expect(patch.status).toBe(400);
+      expect(await read(h, devices, device.id)).toEqual(device);
+      expect((await h.call('GET', `${devices}?status=up`)).status).toBe(400);
+    });
+
     it('refuses a second device with the same name or the same netbox_id', async () => {
       await create(h, devices, { name: 'db-01', netbox_id: 11 });
 
@@ -243,6 +261,21 @@ describe.each(engines())('inventory API on %s', (engine) => {
       });
       const list = await h.call('GET', virtualMachines);
       expect(list.body.results).toEqual([vm]);
+    });
+
+    it("takes NetBox's virtual machine statuses and refuses any other", async () => {
+      const statuses = ['offline', 'active', 'planned', 'staged', 'failed', 'decommissioning'];
+      for (const status of [...statuses, 'paused']) {
+        const vm = await create(h, virtualMachines, { name: `vm-${status}`, status });
+        expect(vm.status).toBe(status);
+      }
+
+      for (const status of ['inventory', 'running', ' ']) {
+        const answer = await h.call('POST', virtualMachines, { body: { name: 'x', status } });
+        expect(answer.status, status).toBe(400);
+        expect(answer.body).toEqual({ status: [`"${status}" is not a valid choice.`] });
+      }
+      expect(await countOf(h, virtualMachines)).toBe(7);
     });
 
     it('moves a VM to another host with PATCH and PUT', async () => {

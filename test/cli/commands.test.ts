@@ -104,16 +104,19 @@ describe('faultline tokens create', () => {
     expect(check).toMatchObject({ ok: true, token: { expires: '2099-06-30T12:00:00.000Z' } });
   });
 
-  it('makes a token that no longer works once its expiry has passed', async () => {
+  it('refuses an expiry that has already passed, creating nothing', async () => {
     const argv = ['tokens', 'create', '--name', 'old', '--expires', '2001-01-01T00:00:00Z'];
 
     const result = await faultline(argv, env);
 
-    expect(result.status).toBe(0);
-    expect(await checkKey(dbPath, result.lines[0] ?? '')).toEqual({
-      ok: false,
-      reason: 'expired',
-    });
+    expect(result.status).toBe(1);
+    expect(result.lines).toEqual([]);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(
+      /^faultline: --expires must be in the future, got 2001-01-01T00:00:00Z \(now \d{4}-/,
+    );
+    const list = await faultline(['tokens', 'list'], env);
+    expect(list.lines).toEqual([LIST_HEADER]);
   });
 
   it('refuses an expiry that is not a time, creating nothing', async () => {
