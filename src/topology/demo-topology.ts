@@ -1,7 +1,8 @@
 /**
  * A small but realistic estate: three layers of infrastructure and data services under APIs and
  * front ends, four business applications, redundant payment providers and load balancers,
- * a VMware cluster of hypervisors and a Kubernetes cluster.
+ * a VMware cluster of hypervisors and a Kubernetes cluster, each hosting virtual machines on its
+ * devices.
  */
 export interface DemoTopology {
   readonly clusters: ReadonlyArray<{ name: string; type: string; site: string }>;
@@ -72,6 +73,9 @@ export const DEMO_TOPOLOGY: DemoTopology = {
     ['shop-web-vm-01', 'vmw-prod', 'esx-03'],
     ['shop-web-vm-02', 'vmw-prod', 'esx-04'],
     ['crm-web-vm-01', 'vmw-prod', 'esx-01'],
+    ['checkout-web-vm-01', 'k8s-prod', 'k8s-node-01'],
+    ['checkout-web-vm-02', 'k8s-prod', 'k8s-node-02'],
+    ['mobile-gateway-vm-01', 'k8s-prod', 'k8s-node-03'],
   ],
   services: [
     { name: 'core-network', devices: ['core-sw-01', 'core-sw-02', 'fw-01'] },
@@ -92,9 +96,13 @@ export const DEMO_TOPOLOGY: DemoTopology = {
     { name: 'edge-lb-a', devices: ['lb-01'] },
     { name: 'edge-lb-b', devices: ['lb-02'] },
     { name: 'shop-web', vms: ['shop-web-vm-01', 'shop-web-vm-02'] },
-    { name: 'checkout-web', clusters: ['k8s-prod'] },
+    {
+      name: 'checkout-web',
+      clusters: ['k8s-prod'],
+      vms: ['checkout-web-vm-01', 'checkout-web-vm-02'],
+    },
     { name: 'crm-web', vms: ['crm-web-vm-01'] },
-    { name: 'mobile-gateway', clusters: ['k8s-prod'] },
+    { name: 'mobile-gateway', clusters: ['k8s-prod'], vms: ['mobile-gateway-vm-01'] },
   ],
   applications: [
     {
