@@ -27,12 +27,13 @@ import { AlertIntake } from './ingest/alert-intake.js';
 import { createLogger, type Logger } from './log/logger.js';
 import type { DeliveryLoop } from './notify/delivery-loop.js';
 import { createNotifications, type Notifications } from './notify/notifications.js';
+import type { TransactionViews } from './notify/outbox.js';
 import { openDatabase, type Database } from './store/database.js';
 import { migrateToLatest, schemaVersion } from './store/migrate.js';
 import { ResourceRegistry } from './store/resource-registry.js';
 import type { ResourceSpec } from './store/resource-spec.js';
 import { ResourceWriter } from './store/resource-writer.js';
-import type { DependencyView, TopologyIndex } from './topology/topology-index.js';
+import type { DependencyView } from './topology/topology-index.js';
 import { clusterSpec, deviceSpec, virtualMachineSpec } from './topology/inventory-specs.js';
 import { changeSpec, changeTypeSpec, maintenanceSpec } from './topology/operation-specs.js';
 import {
@@ -101,9 +102,10 @@ function readViews(
   indexes: AutomationIndexes,
   pipeline: EventPipeline,
   clock: Clock,
+  incidents: IncidentStore,
 ): CurrentIndexes {
   const health = new ServiceHealthTracker(indexes, clock);
-  return new CurrentIndexes({ db: database.db, indexes, decisions: pipeline, health });
+  return new CurrentIndexes({ db: database.db, indexes, decisions: pipeline, health, incidents });
 }
 
 /**
@@ -175,7 +177,7 @@ function assembleAutomation(
         return id;
       }),
   };
-  const views = readViews(database, indexes, pipeline, clock);
+  const views = readViews(database, indexes, pipeline, clock, incidentStore);
   return { pipeline, indexes, views, incidentStore, incidentOperations, automationControl };
 }
 
@@ -184,7 +186,7 @@ async function openWithOutbox(
   options: FaultlineOptions,
   clock: Clock,
   logger: Logger,
-  topology: () => TopologyIndex,
+  views: () => TransactionViews,
 ): Promise<Notifications> {
   const opened = options.database ?? openDatabase(options.settings.database);
   await migrateToLatest(opened);
@@ -193,7 +195,7 @@ async function openWithOutbox(
     clock,
     logger: logger.child({ component: 'notify' }),
     database: opened,
-    topology,
+    views,
     ...(options.deliveryTimeoutMs === undefined ? {} : { timeoutMs: options.deliveryTimeoutMs }),
   });
 }
@@ -204,8 +206,12 @@ export async function createFaultline(options: FaultlineOptions): Promise<Faultl
   const clock = options.clock ?? systemClock;
   const logger =
     options.logger ?? createLogger({ level: settings.logLevel, file: settings.logFile });
-  const topology = () => automationParts.indexes.topology;
-  const { database, outbox, deliveries } = await openWithOutbox(options, clock, logger, topology);
+  const { database, outbox, deliveries } = await openWithOutbox(
+    options,
+    clock,
+    logger,
+    () => automationParts.views,
+  );
 
   const registry = new ResourceRegistry(database, RESOURCE_SPECS);
   const writer = new ResourceWriter(registry, clock);

@@ -2,14 +2,9 @@ import type { FastifyInstance } from 'fastify';
 
 import { NotFoundError } from '../app-error.js';
 import type { IndexView } from '../incidents/current-indexes.js';
-import { probableRootCauses } from '../incidents/incident-health.js';
+import { incidentBlastRadius } from '../incidents/incident-radius.js';
 import { readIncidentSnapshots, type IncidentSnapshot } from '../incidents/incident-snapshot.js';
-import {
-  blastRadius,
-  radiusCounts,
-  type BlastRadius,
-  type ReachedService,
-} from '../topology/blast-radius.js';
+import { radiusCounts, type BlastRadius, type ReachedService } from '../topology/blast-radius.js';
 import { changeTargets, recentChanges, type ChangeTargets } from '../topology/recent-changes.js';
 import { requestBaseUrl } from './base-url.js';
 import { registerReadRoute, type TopologyViewDeps } from './read-only-routes.js';
@@ -17,20 +12,6 @@ import { resourcePath } from './resource-paths.js';
 import { idParamsSchema } from './resource-schemas.js';
 import type { ApiObject } from './resource-serializer.js';
 import { TopologyBriefs } from './topology-briefs.js';
-
-/**
- * What the incident's record says it touches, as the blast radius reads it: the walk starts at
- * its probable root causes, not at the runners-up of the ranking.
- */
-function footprintOf(snapshot: IncidentSnapshot) {
-  const context = new Set(snapshot.context);
-  const services = snapshot.affected.map((s) => s.id);
-  const failing = new Set(services.filter((s) => !context.has(s)));
-  const ranked = snapshot.rootCauses.map((s) => s.id);
-  const rootCauses = probableRootCauses(ranked, failing);
-  const runnersUp = ranked.filter((s) => !rootCauses.includes(s));
-  return { services, rootCauses, runnersUp, context, devices: snapshot.devices, vms: snapshot.vms };
-}
 
 /** The blast radius as the API shows it, but for the recent changes (read afterwards). */
 function radiusBody(
@@ -97,11 +78,10 @@ export function registerBlastRadiusRoutes(app: FastifyInstance, deps: TopologyVi
 
       const base = requestBaseUrl(request, deps.baseUrl);
       const { body, targets } = await deps.views.read((view) => {
-        const footprint = footprintOf(snapshot);
-        const radius = blastRadius(view.topology, footprint, view.health);
+        const { radius, runnersUp } = incidentBlastRadius(view, snapshot);
         const briefs = new TopologyBriefs(deps.registry, view.topology, base);
         const targets: ChangeTargets = changeTargets(view.topology, radius);
-        const body = radiusBody(view, briefs, snapshot, radius, footprint.runnersUp);
+        const body = radiusBody(view, briefs, snapshot, radius, runnersUp);
         return { body, targets };
       });
 

@@ -37,14 +37,16 @@ function banner(out: Output, url: string, key: string | null): void {
   }
 }
 
-/** Sends incident notifications in the background while notifications are switched on. */
+/**
+ * Sends incident notifications in the background. It always runs: PagerDuty events go out
+ * whenever a routing key applies, and a service or application may be given one at any time.
+ */
 function startDeliveries(faultline: Faultline): void {
   const automation = faultline.settings.automation;
-  if (!automation.notificationsEnabled) return;
   faultline.deliveries.start();
   faultline.logger.info(
     {
-      webhooks: automation.notificationWebhooks.length,
+      webhooks: automation.notificationsEnabled ? automation.notificationWebhooks.length : 0,
       pagerduty_default_key: automation.pagerdutyRoutingKey !== null,
     },
     'notification delivery started',

@@ -55,7 +55,7 @@ describe('health origins', () => {
     incidents.put(incident(2, 'investigating', [3], [3]));
     incidents.put(incident(3, 'monitoring', [1], [1]));
 
-    const { down } = healthOrigins(incidents);
+    const { down } = healthOrigins(incidents.incidents.values());
 
     expect([...down].sort((a, b) => a[0] - b[0])).toEqual([
       [2, [1]],

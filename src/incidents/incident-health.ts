@@ -6,7 +6,7 @@ import {
 } from '../topology/service-health.js';
 import type { TopologyIndex } from '../topology/topology-index.js';
 import type { AutomationIndexes } from './automation-indexes.js';
-import type { IncidentIndex } from './incident-index.js';
+import type { IncidentIndex, IncidentState } from './incident-index.js';
 import { OPEN_INCIDENT_STATUSES, type IncidentStatus } from './incident-spec.js';
 
 const isOpen = (status: string) => OPEN_INCIDENT_STATUSES.includes(status as IncidentStatus);
@@ -23,20 +23,25 @@ export function probableRootCauses(
   return rootCauses.filter((service, rank) => rank === 0 || failing.has(service));
 }
 
+/** What the health reads of an incident; an IncidentState fits. */
+export type HealthSource = Pick<IncidentState, 'id' | 'status' | 'services' | 'context'> & {
+  readonly rootCauses: readonly number[];
+};
+
 /**
  * The services open incidents (new, investigating, identified) make down: their probable root
  * causes and the services they list as failing. Services listed only as context (through a
  * VM's cluster) are not: the incident holds no sign that they fail. Dependents are not listed
  * by incidents, so they get their health from the propagation, which honours redundancy.
  */
-export function healthOrigins(incidents: IncidentIndex): HealthOrigins {
+export function healthOrigins(incidents: Iterable<HealthSource>): HealthOrigins {
   const down = new Map<number, number[]>();
   const mark = (service: number, incident: number) => {
     const list = down.get(service);
     if (list === undefined) down.set(service, [incident]);
     else if (list[list.length - 1] !== incident) list.push(incident);
   };
-  const ordered = [...incidents.incidents.values()].sort((a, b) => a.id - b.id);
+  const ordered = [...incidents].sort((a, b) => a.id - b.id);
   for (const state of ordered) {
     if (!isOpen(state.status)) continue;
     const failing = new Set([...state.services].filter((s) => !state.context.has(s)));
@@ -83,8 +88,16 @@ export class ServiceHealthTracker {
     ) {
       return memo.health;
     }
-    const health = computeServiceHealth(topology, healthOrigins(incidents), now);
+    const health = computeServiceHealth(topology, healthOrigins(incidents.incidents.values()), now);
     if (settled) this.memo = { topology, incidents, version: incidents.version, health };
     return health;
+  }
+
+  /**
+   * The health over incidents read apart from the indexes (by a transaction the indexes do not
+   * follow), computed afresh and not kept.
+   */
+  of(topology: TopologyIndex, incidents: Iterable<HealthSource>): ServiceHealth {
+    return computeServiceHealth(topology, healthOrigins(incidents), this.clock.now().getTime());
   }
 }

@@ -83,6 +83,17 @@ export class DeliveryStore {
     return row?.routing_key == null ? null : String(row.routing_key);
   }
 
+  /** Whether any PagerDuty delivery was ever written (so some incident may still be resolved). */
+  async anyPagerDuty(ex: Db): Promise<boolean> {
+    const row = await ex
+      .selectFrom(TABLE)
+      .select('id')
+      .where('channel', '=', 'pagerduty')
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /**
    * Claims up to `limit` due deliveries until `until`, in one conditional UPDATE: a row is
    * taken only while pending, due and not claimed by anyone whose lease still runs, so two

@@ -1,6 +1,7 @@
 import type { NotificationAction } from '../config/settings.js';
 import type { IncidentSnapshot, NamedService } from '../incidents/incident-snapshot.js';
-import type { BlastRadiusSummary } from './blast-summary.js';
+import type { RadiusNotice } from '../incidents/incident-radius.js';
+import type { BlastRadiusSummary } from '../topology/blast-radius.js';
 
 /** What every receiver gets: the action and the incident as the change left it. */
 export interface NotificationBody {
@@ -24,7 +25,10 @@ export interface NotificationBody {
     readonly auto_created: boolean;
     readonly merged_into: number | null;
   };
+  /** The probable root causes, as `GET incidents/{id}/blast-radius/` names them. */
   readonly root_cause_services: readonly NamedService[];
+  /** The runners-up of the ranking: where to look one level up, not failures. */
+  readonly root_cause_candidates: readonly NamedService[];
   readonly affected_services: readonly NamedService[];
   readonly blast_radius: BlastRadiusSummary;
   readonly event_count: number;
@@ -36,7 +40,8 @@ export interface BodyContext {
   readonly occurredAt: string;
   /** BASE_URL; without it the incident has no link. */
   readonly baseUrl: string | null;
-  readonly blastRadius: BlastRadiusSummary;
+  /** The blast radius as the endpoint computes it, with the health the transaction sees. */
+  readonly radius: RadiusNotice;
   readonly removed?: boolean;
 }
 
@@ -71,9 +76,10 @@ export function notificationBody(
       auto_created: incident.autoCreated,
       merged_into: incident.mergedInto,
     },
-    root_cause_services: incident.rootCauses,
+    root_cause_services: context.radius.rootCauses,
+    root_cause_candidates: context.radius.candidates,
     affected_services: incident.affected,
-    blast_radius: context.blastRadius,
+    blast_radius: context.radius.summary,
     event_count: incident.eventCount,
     ...(context.removed === true ? { removed: true as const } : {}),
   };

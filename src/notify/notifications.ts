@@ -2,13 +2,10 @@ import type { Clock } from '../clock.js';
 import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import type { Database } from '../store/database.js';
-import type { TopologyIndex } from '../topology/topology-index.js';
-import { topologyBlastRadius, type BlastRadiusSummarizer } from './blast-summary.js';
-import { CurrentTopology } from './current-topology.js';
 import { DeliveryLoop } from './delivery-loop.js';
 import { DeliveryStore } from './delivery-store.js';
 import type { HttpPost } from './http-post.js';
-import { NotificationOutbox } from './outbox.js';
+import { NotificationOutbox, type TransactionViews } from './outbox.js';
 
 export interface NotificationsOptions {
   readonly settings: Settings;
@@ -16,9 +13,8 @@ export interface NotificationsOptions {
   readonly logger: Logger;
   /** The database as opened; the outbox watches its incident-changing transactions. */
   readonly database: Database;
-  /** The automation's in-memory topology (read lazily: it is built after this). */
-  readonly topology: () => TopologyIndex;
-  readonly blastRadius?: BlastRadiusSummarizer;
+  /** The automation's topology and service health (read lazily: they are built after this). */
+  readonly views: () => TransactionViews;
   readonly post?: HttpPost;
   /** How long a receiver gets to answer (default 10 s). */
   readonly timeoutMs?: number;
@@ -40,8 +36,7 @@ export function createNotifications(options: NotificationsOptions): Notification
     baseUrl: settings.baseUrl,
     clock,
     store,
-    topology: new CurrentTopology(options.topology, settings.automation.maxDependencyDepth),
-    blastRadius: options.blastRadius ?? topologyBlastRadius,
+    views: options.views,
   });
   const deliveries = new DeliveryLoop({
     db: options.database.db,

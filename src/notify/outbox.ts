@@ -6,16 +6,25 @@ import {
   type IncidentChangeMark,
   type IncidentRemovalListener,
 } from '../incidents/incident-changes.js';
+import { radiusNotice, type RadiusNotice, type RadiusView } from '../incidents/incident-radius.js';
 import { readIncidentSnapshots, type IncidentSnapshot } from '../incidents/incident-snapshot.js';
 import { LOCK_KEYS, type Database, type Db } from '../store/database.js';
 import { inheritedRoutingKey } from '../topology/routing-keys.js';
+import type { ServiceHealth } from '../topology/service-health.js';
 import type { TopologyIndex } from '../topology/topology-index.js';
-import type { BlastRadiusSummarizer } from './blast-summary.js';
-import type { CurrentTopology } from './current-topology.js';
 import type { DeliveryStore, NewDelivery } from './delivery-store.js';
 import { noticeOf } from './incident-actions.js';
 import { notificationBody, type NotificationBody } from './notification-body.js';
 import { pagerDutyAction, pagerDutyEvent } from './pagerduty/pagerduty-event.js';
+
+/**
+ * The topology and service health as a transaction that changes incidents sees them, for the
+ * blast radius and the routing keys (CurrentIndexes in src/incidents/current-indexes.ts).
+ */
+export interface TransactionViews {
+  topologyIn(tx: Db): Promise<TopologyIndex>;
+  healthIn(tx: Db, topology: TopologyIndex): Promise<ServiceHealth>;
+}
 
 export interface NotificationOutboxOptions {
   readonly settings: AutomationSettings;
@@ -23,8 +32,8 @@ export interface NotificationOutboxOptions {
   readonly baseUrl: string | null;
   readonly clock: Clock;
   readonly store: DeliveryStore;
-  readonly topology: CurrentTopology;
-  readonly blastRadius: BlastRadiusSummarizer;
+  /** Read lazily: the automation that provides them is built after the outbox. */
+  readonly views: () => TransactionViews;
 }
 
 /** One notification to plan deliveries for. */
@@ -40,7 +49,8 @@ interface Notice {
  * database: a write transaction holding the incidents lock (every incident change takes it)
  * notes where the incident records stood at its start, and before it commits turns what
  * changed since into deliveries, with bodies built from the incidents as the transaction left
- * them. Notifications are switched off: the database is left as it is.
+ * them. Webhooks are written while BUSINESS_APP_INCIDENT_NOTIFICATIONS_ENABLED is on; PagerDuty
+ * events whenever a routing key applies (the default one, or one on a service or application).
  */
 export class NotificationOutbox implements IncidentRemovalListener {
   private readonly removals = new WeakMap<Db, IncidentSnapshot[]>();
@@ -48,8 +58,10 @@ export class NotificationOutbox implements IncidentRemovalListener {
 
   constructor(private readonly options: NotificationOutboxOptions) {}
 
-  get active(): boolean {
-    return this.options.settings.notificationsEnabled;
+  /** The webhooks that receive notifications: none while notifications are switched off. */
+  private get webhooks(): AutomationSettings['notificationWebhooks'] {
+    const { settings } = this.options;
+    return settings.notificationsEnabled ? settings.notificationWebhooks : [];
   }
 
   /** Calls `listener` after each transaction that queued deliveries has committed. */
@@ -59,7 +71,6 @@ export class NotificationOutbox implements IncidentRemovalListener {
 
   /** The database with the outbox written in its incident-changing transactions. */
   watch(database: Database): Database {
-    if (!this.active) return database;
     const write: Database['write'] = async (work, locks = []) => {
       if (!locks.includes(LOCK_KEYS.incidents)) return database.write(work, locks);
       let queued = 0;
@@ -77,7 +88,7 @@ export class NotificationOutbox implements IncidentRemovalListener {
 
   /** A regrouping removes these incidents: receivers hear they are over (`removed`). */
   async beforeRemove(tx: Db, incidentIds: readonly number[]): Promise<void> {
-    if (!this.active || incidentIds.length === 0) return;
+    if (incidentIds.length === 0) return;
     const snapshots = await readIncidentSnapshots(tx, incidentIds);
     const removed = this.removals.get(tx) ?? [];
     for (const snapshot of snapshots.values()) removed.push({ ...snapshot, status: 'closed' });
@@ -89,6 +100,8 @@ export class NotificationOutbox implements IncidentRemovalListener {
     const changes = await incidentChangesSince(tx, mark);
     const removed = this.removals.get(tx) ?? [];
     if (changes.length === 0 && removed.length === 0) return 0;
+    const topology = await this.options.views().topologyIn(tx);
+    if (!(await this.anyReceiver(tx, topology))) return 0;
 
     const snapshots = await readIncidentSnapshots(
       tx,
@@ -107,31 +120,42 @@ export class NotificationOutbox implements IncidentRemovalListener {
     }
     if (notices.length === 0) return 0;
 
-    const topology = await this.options.topology.read(tx);
+    const view = { topology, health: await this.options.views().healthIn(tx, topology) };
     const now = this.options.clock.now().toISOString();
     const deliveries: NewDelivery[] = [];
-    for (const notice of notices) deliveries.push(...(await this.plan(tx, notice, topology, now)));
+    for (const notice of notices) deliveries.push(...(await this.plan(tx, notice, view, now)));
     await this.options.store.insert(tx, deliveries, now);
     return deliveries.length;
+  }
+
+  /**
+   * Whether anyone may hear of a change: a webhook, a routing key (the default one, one in the
+   * topology), or an incident's PagerDuty delivery made while a key was set (it is resolved
+   * with that key). Without any, an incident change costs the outbox nothing more.
+   */
+  private async anyReceiver(tx: Db, topology: TopologyIndex): Promise<boolean> {
+    const { settings, store } = this.options;
+    if (this.webhooks.length > 0 || settings.pagerdutyRoutingKey !== null) return true;
+    return topology.routingKeyHolders > 0 || (await store.anyPagerDuty(tx));
   }
 
   /** The deliveries of one notification: each webhook that wants it, and PagerDuty. */
   private async plan(
     tx: Db,
     notice: Notice,
-    topology: TopologyIndex,
+    view: RadiusView,
     now: string,
   ): Promise<NewDelivery[]> {
-    const { settings, baseUrl } = this.options;
+    const radius = radiusNotice(view, notice.incident);
     const body = notificationBody(notice.action, notice.incident, {
       occurredAt: now,
-      baseUrl,
-      blastRadius: this.options.blastRadius(notice.incident, topology),
+      baseUrl: this.options.baseUrl,
+      radius,
       removed: notice.removed,
     });
     const payload = JSON.stringify(body);
     const incidentId = notice.incident.id;
-    const deliveries: NewDelivery[] = settings.notificationWebhooks
+    const deliveries: NewDelivery[] = this.webhooks
       .filter((hook) => hook.events.length === 0 || hook.events.includes(notice.action))
       .map((hook) => ({
         channel: 'webhook',
@@ -141,7 +165,7 @@ export class NotificationOutbox implements IncidentRemovalListener {
         incidentId,
         payload,
       }));
-    const pagerDuty = await this.pagerDuty(tx, notice, body, topology);
+    const pagerDuty = await this.pagerDuty(tx, notice, body, view.topology, radius);
     return pagerDuty === null ? deliveries : [...deliveries, pagerDuty];
   }
 
@@ -151,11 +175,12 @@ export class NotificationOutbox implements IncidentRemovalListener {
     notice: Notice,
     body: NotificationBody,
     topology: TopologyIndex,
+    radius: RadiusNotice,
   ): Promise<NewDelivery | null> {
     const action = pagerDutyAction(notice.action, notice.acknowledged);
     if (action === null) return null;
     const { incident } = notice;
-    const services = [...incident.rootCauses, ...incident.affected].map((s) => s.id);
+    const services = [...radius.rootCauses, ...incident.affected].map((s) => s.id);
     const routingKey =
       (await this.options.store.lastRoutingKey(tx, incident.id)) ??
       (await inheritedRoutingKey(tx, topology, services)) ??

@@ -4,6 +4,7 @@
  *
  *   blastRadius(topology, incident, health): BlastRadius
  *   blastRadiusSummary(topology, incident, health): BlastRadiusSummary
+ *   summarizeRadius(topology, radius, health): BlastRadiusSummary
  *   downstreamApplications(topology, sources, health): ReachedApp[]
  *
  * `topology` is the in-memory TopologyIndex (its maxDepth bounds the walk), `incident` anything
@@ -221,15 +222,23 @@ export function radiusCounts(
   };
 }
 
+/** The counts and business application names of a blast radius computed already. */
+export function summarizeRadius(
+  topology: TopologyIndex,
+  radius: BlastRadius,
+  health: ServiceHealth,
+): BlastRadiusSummary {
+  return {
+    counts: radiusCounts(radius, health),
+    business_applications: radius.apps.map((a) => topology.apps.get(a.app)?.name ?? ''),
+  };
+}
+
 /** The counts and business application names of an incident's blast radius. */
 export function blastRadiusSummary(
   topology: TopologyIndex,
   incident: IncidentFootprint,
   health: ServiceHealth,
 ): BlastRadiusSummary {
-  const radius = blastRadius(topology, incident, health);
-  return {
-    counts: radiusCounts(radius, health),
-    business_applications: radius.apps.map((a) => topology.apps.get(a.app)?.name ?? ''),
-  };
+  return summarizeRadius(topology, blastRadius(topology, incident, health), health);
 }

@@ -118,6 +118,8 @@ export class TopologyIndex implements CorrelationGraph {
   readonly devicesByCluster = new Map<number, number[]>();
   readonly servicesByApp = new Map<number, number[]>();
   readonly maintenanceByTarget = new Map<string, MaintenanceWindow[]>();
+  /** How many services and business applications carry a PagerDuty routing key of their own. */
+  routingKeyHolders = 0;
 
   private readonly names = new Map<NamedTargetType, NameTable>();
   private readonly upMemo = new Map<number, Closure>();

@@ -65,6 +65,18 @@ async function loadServices(ex: Db, index: TopologyIndex): Promise<void> {
   }
 }
 
+/** Counts the services and applications with a routing key (the keys stay in the database). */
+async function countRoutingKeys(ex: Db, index: TopologyIndex): Promise<void> {
+  for (const table of ['technical_services', 'business_applications']) {
+    const row = await ex
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('pagerduty_routing_key', 'is not', null)
+      .executeTakeFirst();
+    index.routingKeyHolders += Number(row?.n ?? 0);
+  }
+}
+
 async function loadMaintenance(ex: Db, index: TopologyIndex): Promise<void> {
   const windows = await ex
     .selectFrom('maintenance')
@@ -93,6 +105,7 @@ export async function loadTopology(
   await loadInventory(ex, index);
   await loadServices(ex, index);
   await loadMaintenance(ex, index);
+  await countRoutingKeys(ex, index);
   index.indexNames();
   return index;
 }

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import {
@@ -14,8 +13,6 @@ import {
 } from '../automation/automation-fixtures.js';
 import { engines } from '../support/databases.js';
 import {
-  DELIVERIES,
-  KEYS,
   NOTIFY_ON,
   SECRET,
   actionsAt,
@@ -43,6 +40,9 @@ const BLAST_BEFORE_ORDERS = {
     root_causes: 1,
     affected_services: 1,
     downstream_services: 3,
+    services_down: 4,
+    services_degraded: 0,
+    services_under_maintenance: 0,
     business_applications: 2,
     devices: 1,
     virtual_machines: 0,
@@ -99,6 +99,7 @@ describe.each(engines())('incident notifications on %s', (engine) => {
         merged_into: null,
       },
       root_cause_services: [{ id: t.database.id, name: 'database' }],
+      root_cause_candidates: [],
       affected_services: [{ id: t.database.id, name: 'database' }],
       blast_radius: BLAST_BEFORE_ORDERS,
       event_count: 1,
@@ -157,7 +158,6 @@ describe.each(engines())('incident notifications on %s', (engine) => {
     expect(updated.blast_radius.counts).toEqual({
       ...BLAST_BEFORE_ORDERS.counts,
       affected_services: 2,
-      downstream_services: 2,
     });
     expect(h.receiver.to('/hook')[1]!.headers['x-faultline-event']).toBe('incident.updated');
     expect(h.receiver.to('/ends')).toEqual([]);
@@ -294,12 +294,17 @@ describe.each(engines())('incident notifications on %s', (engine) => {
           merged_into: null,
         },
         root_cause_services: [],
+        root_cause_candidates: [],
         affected_services: [{ id: t.billingApi.id, name: 'billing-api' }],
         blast_radius: {
           counts: {
             root_causes: 0,
             affected_services: 1,
             downstream_services: 0,
+            // Read in the creating transaction, which the automation's memory does not follow.
+            services_down: 1,
+            services_degraded: 0,
+            services_under_maintenance: 0,
             business_applications: 1,
             devices: 0,
             virtual_machines: 0,
@@ -309,44 +314,5 @@ describe.each(engines())('incident notifications on %s', (engine) => {
         event_count: 0,
       },
     ]);
-  });
-});
-
-describe.each(engines())('notifications switched off on %s', (engine) => {
-  let h: NotifyHarness;
-  beforeAll(async () => {
-    h = await startNotifyHarness(engine, (receiver) => ({
-      BUSINESS_APP_AUTO_RESOLVE_INCIDENTS: 'true',
-      BUSINESS_APP_NOTIFICATION_WEBHOOKS: hooks(receiver),
-      BUSINESS_APP_PAGERDUTY_ROUTING_KEY: KEYS.fallback,
-      BUSINESS_APP_PAGERDUTY_EVENTS_URL: receiver.url('/pagerduty'),
-    }));
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-
-  it('writes nothing to the outbox and sends nothing', async () => {
-    h.clock.set(START);
-    const t = await notifyTopology(h);
-    const first = await send(h, alertOn(t, 'db-down', t.dbHost));
-    await send(h, alertOn(t, 'orders-5xx', t.ordersApi));
-    await patch(h, PATHS.incidents, first.correlation.incident_id, { status: 'investigating' });
-    h.clock.set(at(5));
-    await send(h, alertOn(t, 'db-down', t.dbHost, { status: 'ok' }));
-    await send(h, alertOn(t, 'orders-5xx', t.ordersApi, { status: 'ok' }));
-
-    const stored = await sql<{
-      n: number;
-    }>`select count(*) as n from notification_deliveries`.execute(h.faultline.database.db);
-    const listed = await h.call('GET', DELIVERIES);
-    expect(h.faultline.settings.automation.notificationsEnabled).toBe(false);
-    expect((await read(h, PATHS.incidents, first.correlation.incident_id)).status).toBe(
-      'monitoring',
-    );
-    expect(Number(stored.rows[0]!.n)).toBe(0);
-    expect(listed.body).toMatchObject({ count: 0, results: [] });
-    expect(await h.faultline.deliveries.runDue()).toEqual({ delivered: 0, retrying: 0, failed: 0 });
-    expect(h.receiver.requests).toEqual([]);
   });
 });
