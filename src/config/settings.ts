@@ -88,8 +88,21 @@ export interface Settings {
   readonly database: DatabaseConfig;
   readonly logLevel: LogLevel;
   readonly logFile: string | null;
-  /** Absolute base for links in API output and notifications; null = taken from the request. */
+  /**
+   * Absolute base for links in API output and notifications; null = taken from the request
+   * (the server's own address for notifications: ownBaseUrl).
+   */
   readonly baseUrl: string | null;
   readonly automation: AutomationSettings;
   readonly ingest: IngestSettings;
+}
+
+/**
+ * The absolute base of links made outside a request (notifications): BASE_URL, else the
+ * server's own address, `http://HOST:PORT`.
+ */
+export function ownBaseUrl(settings: Pick<Settings, 'baseUrl' | 'host' | 'port'>): string {
+  if (settings.baseUrl !== null) return settings.baseUrl;
+  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  return `http://${host}:${settings.port}`;
 }

@@ -10,7 +10,7 @@ export interface NotificationBody {
   readonly occurred_at: string;
   readonly incident: {
     readonly id: number;
-    readonly url: string | null;
+    readonly url: string;
     readonly title: string;
     readonly description: string;
     readonly status: string;
@@ -38,16 +38,16 @@ export interface NotificationBody {
 
 export interface BodyContext {
   readonly occurredAt: string;
-  /** BASE_URL; without it the incident has no link. */
-  readonly baseUrl: string | null;
+  /** BASE_URL, or the server's own address without it. */
+  readonly baseUrl: string;
   /** The blast radius as the endpoint computes it, with the health the transaction sees. */
   readonly radius: RadiusNotice;
   readonly removed?: boolean;
 }
 
-/** The link to an incident in the API, when BASE_URL is set. */
-export function incidentUrl(baseUrl: string | null, id: number): string | null {
-  return baseUrl === null ? null : `${baseUrl}/api/plugins/business-application/incidents/${id}/`;
+/** The link to an incident in the API. */
+export function incidentUrl(baseUrl: string, id: number): string {
+  return `${baseUrl}/api/plugins/business-application/incidents/${id}/`;
 }
 
 /** The body of a notification about `incident`. */

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { Settings } from '../config/settings.js';
+import { ownBaseUrl, type Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import type { Database } from '../store/database.js';
 import { DeliveryLoop } from './delivery-loop.js';
@@ -33,7 +33,7 @@ export function createNotifications(options: NotificationsOptions): Notification
   const store = new DeliveryStore();
   const outbox = new NotificationOutbox({
     settings: settings.automation,
-    baseUrl: settings.baseUrl,
+    baseUrl: ownBaseUrl(settings),
     clock,
     store,
     views: options.views,

@@ -28,8 +28,8 @@ export interface TransactionViews {
 
 export interface NotificationOutboxOptions {
   readonly settings: AutomationSettings;
-  /** BASE_URL, for the incident links in the bodies. */
-  readonly baseUrl: string | null;
+  /** BASE_URL or the server's own address, for the incident links in the bodies. */
+  readonly baseUrl: string;
   readonly clock: Clock;
   readonly store: DeliveryStore;
   /** Read lazily: the automation that provides them is built after the outbox. */

@@ -160,11 +160,18 @@ describe.each(engines())('PagerDuty events on %s', (engine) => {
   });
 });
 
+/** The port the links name when BASE_URL is unset (nothing listens there in the tests). */
+const OWN_PORT = 18123;
+
 describe.each(engines())('PagerDuty without a default routing key on %s', (engine) => {
   let h: NotifyHarness;
   let t: NotifyTopology;
   beforeAll(async () => {
-    h = await startNotifyHarness(engine, pagerDuty(false));
+    h = await startNotifyHarness(engine, (receiver) => ({
+      ...pagerDuty(false)(receiver),
+      BASE_URL: '',
+      PORT: String(OWN_PORT),
+    }));
   });
   beforeEach(async () => {
     await h.reset();
@@ -191,5 +198,18 @@ describe.each(engines())('PagerDuty without a default routing key on %s', (engin
     await drain(h);
 
     expect(h.receiver.to('/pagerduty').map((r) => r.body.routing_key)).toEqual([KEYS.database]);
+  });
+
+  it("links to the server's own address when BASE_URL is unset", async () => {
+    const answer = await send(h, alertOn(t, 'orders-5xx', t.ordersApi));
+    await drain(h);
+
+    const id = answer.correlation.incident_id as number;
+    const link = `http://127.0.0.1:${OWN_PORT}/api/plugins/business-application/incidents/${id}/`;
+    expect(h.faultline.settings.baseUrl).toBeNull();
+    expect(h.receiver.to('/pagerduty')[0]!.body).toMatchObject({
+      client_url: link,
+      links: [{ href: link, text: `#${id}` }],
+    });
   });
 });

@@ -42,7 +42,6 @@ export function pagerDutyEvent(
   if (action !== 'trigger') return base;
 
   const root = body.root_cause_services[0]?.name ?? body.affected_services[0]?.name;
-  const links = incident.url === null ? [] : [{ href: incident.url, text: `#${incident.id}` }];
   return {
     ...base,
     payload: {
@@ -63,7 +62,7 @@ export function pagerDutyEvent(
       },
     },
     client: 'Faultline',
-    ...(incident.url === null ? {} : { client_url: incident.url }),
-    links,
+    client_url: incident.url,
+    links: [{ href: incident.url, text: `#${incident.id}` }],
   };
 }
