@@ -217,7 +217,7 @@ describe.each(engines())('event source and event API on %s', (engine) => {
       expect(bulk.body.map((e: { criticality: string }) => e.criticality)).toEqual(['low', 'high']);
     });
 
-    it('answers each item of a bulk create, in order, repeats with the event they joined', async () => {
+    it('answers each item of a bulk create in order, a repeat with its event', async () => {
       const first = eventBody({ dedup_id: 'disk-db-01', message: 'Disk at 91%' });
       const other = eventBody({ dedup_id: 'cpu-db-01' });
       const repeat = { ...first, message: 'Disk at 95%' };

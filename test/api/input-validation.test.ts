@@ -55,7 +55,7 @@ describe.each(engines())('input the databases cannot store or NetBox refuses on 
       }
     });
 
-    it('refuses blank identifying fields of applications, incidents, events, maintenance', async () => {
+    it('refuses blank key fields of applications, incidents, events, maintenance', async () => {
       const device = await create(h, PATHS.devices, { name: 'db-01' });
 
       expect(
@@ -77,7 +77,7 @@ describe.each(engines())('input the databases cannot store or NetBox refuses on 
       expect((await refused(PATHS.serviceDependencies, dependency)).name).toEqual(BLANK);
     });
 
-    it('refuses a blank required field on PATCH and PUT, leaving the object as it was', async () => {
+    it('refuses a blank required field on PATCH and PUT, changing nothing', async () => {
       const service = await create(h, PATHS.technicalServices, { name: 'db' });
 
       for (const method of ['PATCH', 'PUT']) {
