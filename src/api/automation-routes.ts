@@ -17,7 +17,7 @@ type Input = Record<string, unknown>;
 const hoursOf = (input: Input) => (input.hours as number | undefined) ?? 24;
 const dryRunOf = (input: Input) => input.dry_run === true;
 
-/** A JSON object body; a POST without any body counts as `{}`. */
+/** A JSON object body; a POST without any body, or with an empty one, counts as `{}`. */
 function body(properties: Record<string, unknown>, required: string[] = []) {
   return {
     type: 'object',

@@ -11,6 +11,7 @@ import { RECORDED_CANDIDATES } from '../correlate/weights.js';
 import type { IncidentState } from '../incidents/incident-index.js';
 import type { DecidedEvent } from '../incidents/incident-store.js';
 import type { Db } from '../store/database.js';
+import { logDecision, logSkipped } from './decision-log.js';
 import type { CorrelationRecord } from './event-input.js';
 import type { DecisionContext, EventProcessorDeps } from './event-processor.js';
 
@@ -27,16 +28,7 @@ export class Correlator {
 
   /** The record of an event the automation leaves out of incidents, logged with its reason. */
   skipped(eventId: number, reason: string, now: string): CorrelationRecord {
-    this.deps.logger.info(
-      {
-        event_id: eventId,
-        correlation_action: 'skipped',
-        correlation_reason: reason,
-        correlation_score: null,
-      },
-      'event not correlated',
-    );
-    return {
+    const record: CorrelationRecord = {
       action: 'skipped',
       reason,
       incident_id: null,
@@ -47,6 +39,8 @@ export class Correlator {
       candidates: [],
       decided_at: now,
     };
+    logSkipped(this.deps.logger, eventId, record);
+    return record;
   }
 
   private gate(c: DecisionContext, options: CorrelateOptions): string | null {
@@ -92,13 +86,15 @@ export class Correlator {
     const merged =
       rule === null ? [] : await this.consolidate(tx, state, decided, candidates, rule);
     const action = choice.chosen === null ? 'created' : choice.reopens ? 'reopened' : 'joined';
+    // A new incident records its best candidate, below the threshold: how near it came.
+    const best = choice.chosen ?? choice.ranked[0] ?? null;
     const record: CorrelationRecord = {
       action,
       reason: null,
       incident_id: state.id,
-      score: choice.chosen?.score ?? null,
-      components: choice.chosen?.components ?? null,
-      relation: choice.chosen?.relation ?? null,
+      score: best?.score ?? null,
+      components: best?.components ?? null,
+      relation: best?.relation ?? null,
       threshold: settings.correlationThreshold,
       candidates: choice.ranked
         .slice(0, RECORDED_CANDIDATES)
@@ -106,7 +102,7 @@ export class Correlator {
       ...(merged.length > 0 ? { merged_incidents: merged } : {}),
       decided_at: c.now,
     };
-    this.log(c.eventId, record, state);
+    logDecision(this.deps.logger, c.eventId, record, state);
     return record;
   }
 
@@ -214,23 +210,6 @@ export class Correlator {
     indexes.incidents.put(state);
     indexes.markIncidentsChanged();
     return state;
-  }
-
-  private log(eventId: number, record: CorrelationRecord, state: IncidentState): void {
-    const fields = {
-      event_id: eventId,
-      incident_id: state.id,
-      correlation_action: record.action,
-      correlation_score: record.score,
-      correlation_candidates: record.candidates.length,
-    };
-    const message =
-      record.action === 'created'
-        ? 'Created new incident'
-        : record.action === 'reopened'
-          ? 'Reopened incident'
-          : 'Event joined incident';
-    this.deps.logger.info({ ...fields, incident_title: state.title }, message);
   }
 
   /** With auto-resolve on: each open incident holding the event whose events are all ok. */

@@ -32,6 +32,10 @@ export interface CorrelationRecord {
   /** Why nothing was done (skipped only). */
   readonly reason: string | null;
   readonly incident_id: number | null;
+  /**
+   * The chosen incident's score, its terms and relation; for a created decision, those of the
+   * best candidate (below the threshold). Null when no incident was scored.
+   */
   readonly score: number | null;
   readonly components: ScoreComponents | null;
   readonly relation: string | null;

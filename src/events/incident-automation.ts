@@ -26,7 +26,14 @@ import type { Database, Db } from '../store/database.js';
 import type { CorrelationRecord } from './event-input.js';
 import type { EventPipeline } from './event-pipeline.js';
 import type { EventProcessor, StoredOutcome } from './event-processor.js';
-import { listTriggered, listUnprocessed, type UnprocessedEvent } from './unprocessed-events.js';
+import { previewing, withinDecisionScope } from './decision-scope.js';
+import {
+  findUnprocessed,
+  listTriggered,
+  listUnprocessed,
+  type UnprocessedBatch,
+  type UnprocessedEvent,
+} from './unprocessed-events.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -110,7 +117,7 @@ export interface IncidentAutomationDeps {
   readonly logger: Logger;
 }
 
-/** Observes a batch: the events it found, then each as it is decided. */
+/** Observes a batch: the events it takes (and how many the window holds), then each decided. */
 export interface BatchHooks {
   found?(events: readonly UnprocessedEvent[], total: number): void;
   each?(event: UnprocessedEvent, result: ProcessEventResult | Error): void;
@@ -169,16 +176,19 @@ export class IncidentAutomation {
   /** Correlates one stored event now (a dry run reports what would happen and changes nothing). */
   processEvent(eventId: number, dryRun = false): Promise<ProcessEventResult> {
     const work = (tx: Db) => this.decide(tx, eventId, dryRun);
-    return dryRun ? this.deps.pipeline.preview(work) : this.deps.pipeline.run(work);
+    return dryRun ? this.deps.pipeline.preview(previewing(work)) : this.deps.pipeline.run(work);
   }
 
-  /** Unprocessed events created in the last `hours`, oldest first. */
-  unprocessed(hours: number, limit?: number): Promise<UnprocessedEvent[]> {
+  /**
+   * Unprocessed events created in the last `hours`, oldest first (at most `limit`), and how
+   * many there are in the window in all.
+   */
+  unprocessed(hours: number, limit?: number): Promise<UnprocessedBatch> {
     const filter = {
       since: this.since(hours),
       minimumSeverity: this.deps.settings.requireMinimumSeverity,
     };
-    return listUnprocessed(this.deps.database.db, filter, limit);
+    return findUnprocessed(this.deps.database.db, filter, limit);
   }
 
   /**
@@ -189,13 +199,13 @@ export class IncidentAutomation {
     options: { hours: number; limit?: number; dryRun?: boolean },
     hooks: BatchHooks = {},
   ): Promise<BatchReport> {
-    const events = await this.unprocessed(options.hours, options.limit);
-    hooks.found?.(events, events.length);
+    const { events, total } = await this.unprocessed(options.hours, options.limit);
+    hooks.found?.(events, total);
     const dryRun = options.dryRun === true;
     const results = dryRun
       ? await this.previewBatch(events, hooks)
       : await this.runBatch(events, hooks);
-    return this.batchReport(events.length, results, options, dryRun);
+    return this.batchReport(total, results, options, dryRun);
   }
 
   /**
@@ -244,15 +254,17 @@ export class IncidentAutomation {
     events: readonly UnprocessedEvent[],
     hooks: BatchHooks,
   ): Promise<Array<ProcessEventResult | Error>> {
-    return this.deps.pipeline.preview(async (tx) => {
-      const results: ProcessEventResult[] = [];
-      for (const event of events) {
-        const result = await this.decide(tx, event.id, true);
-        hooks.each?.(event, result);
-        results.push(result);
-      }
-      return results;
-    });
+    return this.deps.pipeline.preview(
+      previewing(async (tx: Db) => {
+        const results: ProcessEventResult[] = [];
+        for (const event of events) {
+          const result = await this.decide(tx, event.id, true);
+          hooks.each?.(event, result);
+          results.push(result);
+        }
+        return results;
+      }),
+    );
   }
 
   private batchReport(
@@ -265,10 +277,11 @@ export class IncidentAutomation {
     const counted = (action: ProcessAction) => decided.filter((r) => r.action === action).length;
     const errors = results.length - decided.length;
     const processed = decided.length;
+    const verb = dryRun ? 'Would process' : 'Processed';
     return {
       success: errors === 0,
       dry_run: dryRun,
-      message: `${dryRun ? 'Would process' : 'Processed'} ${processed} of ${found} unprocessed events`,
+      message: `${verb} ${processed} of ${found} unprocessed events`,
       time_window_hours: options.hours,
       limit: options.limit ?? null,
       unprocessed_events_found: found,
@@ -348,12 +361,15 @@ export class IncidentAutomation {
     const emptied = await detachEvents(tx, incidents, indexes.topology, held);
     await indexes.reloadIncidents(tx);
     let decided = 0;
-    await incidents.withVacancies(emptied, async () => {
-      for (const event of events) {
-        const outcome = await processor.processStored(tx, event.id, { regroup: true });
-        if (outcome !== null && actionOf(outcome) !== 'none') decided += 1;
-      }
-    });
+    const scope = { dryRun, reforming: emptied.ids };
+    await withinDecisionScope(scope, () =>
+      incidents.withVacancies(emptied, async () => {
+        for (const event of events) {
+          const outcome = await processor.processStored(tx, event.id, { regroup: true });
+          if (outcome !== null && actionOf(outcome) !== 'none') decided += 1;
+        }
+      }),
+    );
     const removed = emptied.leftEmpty();
     await this.deps.removals?.beforeRemove(tx, removed);
     await removeIncidents(tx, removed);
@@ -383,8 +399,9 @@ export class IncidentAutomation {
 
   /**
    * The guide's monthly clean-up: monitoring incidents whose alerts cleared more than `hours`
-   * ago become resolved, incidents resolved that long ago become closed; with `purge`, closed
-   * incidents that old and cleared events no incident in play holds are deleted.
+   * ago become resolved, incidents resolved that long ago become closed; with `purge`, the
+   * incidents that old already closed when the run starts, and cleared events no incident in
+   * play holds, are deleted. Each incident is counted once.
    */
   async cleanup(options: {
     hours: number;

@@ -99,6 +99,23 @@ export async function listUnprocessed(
   }));
 }
 
+/** Unprocessed events taken for a batch, and how many the window holds in all. */
+export interface UnprocessedBatch {
+  readonly events: UnprocessedEvent[];
+  readonly total: number;
+}
+
+/** Unprocessed events, oldest first (at most `limit`), and how many there are in all. */
+export async function findUnprocessed(
+  ex: Db,
+  filter: UnprocessedFilter,
+  limit?: number,
+): Promise<UnprocessedBatch> {
+  const events = await listUnprocessed(ex, filter, limit);
+  const capped = limit !== undefined && events.length >= limit;
+  return { events, total: capped ? await countUnprocessed(ex, filter) : events.length };
+}
+
 /** Every firing event created since `since`, oldest first, and whether an incident holds it. */
 export async function listTriggered(
   ex: Db,

@@ -148,6 +148,10 @@ export interface CorrelationAnalysis {
   readonly incidents_by_service_count: Record<string, number>;
   readonly correlation_patterns: CorrelationPattern[];
   readonly correlation_patterns_total: number;
+  /**
+   * The decisions of the correlated events by score: a join or reopen by the chosen incident's,
+   * a creation by its best candidate's (below the threshold), in "0.0-0.1" when it had none.
+   */
   readonly score_distribution: Record<string, number>;
   readonly correlation_threshold: number;
   readonly uncorrelated_events: { readonly total: number } & Record<UncorrelatedReason, number>;
@@ -207,9 +211,8 @@ async function eventOutcomes(ex: Db, since: string) {
     const record = parse(event.correlation);
     if (event.linked === true || Number(event.linked) === 1) {
       correlated += 1;
-      if (record !== null && record.action !== 'created' && record.score !== null) {
-        scores.push(record.score);
-      }
+      // A created decision counts by its best candidate's score, 0 when it had none.
+      if (record !== null && record.action !== 'skipped') scores.push(record.score ?? 0);
     } else {
       uncorrelated[reasonOf(String(event.status), record)] += 1;
     }

@@ -18,7 +18,10 @@ export interface CleanupPlan {
   readonly resolve: CleanupItem[];
   /** Resolved incidents resolved before the cut-off: they become closed. */
   readonly close: CleanupItem[];
-  /** With purge: closed incidents (closed before, or now) older than the cut-off: deleted. */
+  /**
+   * With purge: incidents already closed when the run starts that ended before the cut-off are
+   * deleted. Those this run closes stay until a later run: each incident moves one step a run.
+   */
   readonly purgeIncidents: CleanupItem[];
   /** With purge: cleared events last seen before the cut-off that no open incident holds go. */
   readonly purgeEvents: boolean;
@@ -74,8 +77,7 @@ export async function planCleanup(ex: Db, before: string, purge: boolean): Promi
   const resolve = await incidentsEndedBefore(ex, ['monitoring'], before);
   const close = await incidentsEndedBefore(ex, ['resolved'], before);
   if (!purge) return { before, resolve, close, purgeIncidents: [], purgeEvents: false };
-  const closed = await incidentsEndedBefore(ex, ['closed'], before);
-  const purgeIncidents = [...closed, ...close].sort((a, b) => a.id - b.id);
+  const purgeIncidents = await incidentsEndedBefore(ex, ['closed'], before);
   return { before, resolve, close, purgeIncidents, purgeEvents: true };
 }
 
@@ -107,14 +109,8 @@ async function moveStatus(
   }
 }
 
-/**
- * Applies a cleanup plan inside the caller's transaction: monitoring → resolved, resolved →
- * closed, and with purge the old closed incidents and cleared events are deleted. Returns how
- * many events were deleted.
- */
-export async function applyCleanup(tx: Db, plan: CleanupPlan, now: string): Promise<number> {
-  await moveStatus(tx, plan.resolve, 'monitoring', 'resolved', now);
-  await moveStatus(tx, plan.close, 'resolved', 'closed', now);
+/** Deletes the plan's closed incidents and cleared events; returns how many events went. */
+async function purge(tx: Db, plan: CleanupPlan): Promise<number> {
   for (const slice of inSlices(plan.purgeIncidents.map((i) => i.id))) {
     await tx.deleteFrom('incidents').where('id', 'in', slice).execute();
   }
@@ -124,4 +120,19 @@ export async function applyCleanup(tx: Db, plan: CleanupPlan, now: string): Prom
     .where('id', 'in', purgeableEvents(tx, plan.before).select('events.id'))
     .executeTakeFirst();
   return Number(deleted.numDeletedRows);
+}
+
+/**
+ * Applies a cleanup plan inside the caller's transaction: with purge the old closed incidents
+ * and cleared events are deleted, then monitoring → resolved and resolved → closed. Returns how
+ * many events were deleted.
+ */
+export async function applyCleanup(tx: Db, plan: CleanupPlan, now: string): Promise<number> {
+  // Purge first: it acts on the incidents as the run found them, so the events of an incident
+  // this run closes stay with it.
+  const deleted = await purge(tx, plan);
+
+  await moveStatus(tx, plan.resolve, 'monitoring', 'resolved', now);
+  await moveStatus(tx, plan.close, 'resolved', 'closed', now);
+  return deleted;
 }

@@ -5,8 +5,30 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { engines } from '../support/databases.js';
-import { startHarness, type Harness } from '../support/harness.js';
-import { PATHS, START, alertBody, shopTopology, type ShopTopology } from './automation-fixtures.js';
+import { PLUGIN, startHarness, type Harness } from '../support/harness.js';
+import {
+  PATHS,
+  START,
+  alertBody,
+  at,
+  dependsOn,
+  incidents,
+  send as sendAlert,
+  service,
+  shopTopology,
+  type ShopTopology,
+} from './automation-fixtures.js';
+
+const AUTOMATION = `${PLUGIN}/incident-automation`;
+
+/** The score's five terms, as every logged decision carries them. */
+const COMPONENTS = [
+  'dependency',
+  'infrastructure',
+  'service_overlap',
+  'severity_bonus',
+  'time_factor',
+];
 
 /** The lines of `file` that contain `text`, as `grep text file` prints them. */
 function grep(file: string, text: string): string[] {
@@ -71,6 +93,10 @@ describe.each(engines())('the automation log (LOG_FILE) on %s', (engine) => {
     expect(actions).toEqual(['created', 'joined', 'created', 'skipped']);
     const joined = JSON.parse(decisions[1]!);
     expect(joined.correlation_score).toBeGreaterThan(0.3);
+    expect(Object.keys(joined.correlation_components).sort()).toEqual(COMPONENTS);
+    for (const term of COMPONENTS)
+      expect(joined.correlation_components[term]).toEqual(expect.any(Number));
+    expect(JSON.parse(created[0]!).correlation_components).toBeNull();
     expect(grep(file, 'ERROR')).toEqual([]);
 
     // A failure inside the automation: its table is gone.
@@ -98,5 +124,117 @@ describe.each(engines())('the automation log (LOG_FILE) on %s', (engine) => {
     // Appending writes land at the new end: no hole of NUL bytes where the old lines were.
     expect(text.startsWith('{')).toBe(true);
     expect(text).not.toContain('\u0000');
+  });
+});
+
+describe.each(engines())('dry runs and regroupings in the automation log on %s', (engine) => {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-log-'));
+  const offFile = join(dir, 'off', 'incident_automation.log');
+  const onFile = join(dir, 'on', 'incident_automation.log');
+  let off: Harness;
+  let on: Harness;
+
+  beforeAll(async () => {
+    off = await startHarness(engine, {
+      LOG_FILE: offFile,
+      BUSINESS_APP_AUTO_INCIDENTS_ENABLED: 'false',
+    });
+    on = await startHarness(engine, { LOG_FILE: onFile });
+    for (const h of [off, on]) h.clock.set(START);
+  });
+  afterAll(async () => {
+    await off.close();
+    await on.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('logs no decision of a dry run where the guide’s greps look', async () => {
+    const shop = await shopTopology(off);
+    const db = await sendAlert(off, {
+      source: shop.source.id,
+      dedup: 'db',
+      on: ['device', shop.dbHost.id],
+    });
+    await sendAlert(off, {
+      source: shop.source.id,
+      dedup: 'orders',
+      on: ['technical_service', shop.ordersApi.id],
+    });
+    await lines(offFile, 'correlation_score', 2);
+
+    const previews = [
+      await off.call('POST', `${AUTOMATION}/process-event/`, {
+        body: { event_id: db.id, dry_run: true },
+      }),
+      await off.call('POST', `${AUTOMATION}/process-unprocessed/`, { body: { dry_run: true } }),
+      await off.call('POST', `${AUTOMATION}/force-correlate/`, { body: { dry_run: true } }),
+    ];
+    expect(previews.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(previews[1]!.body).toMatchObject({ created: 1, joined: 1 });
+    const real = await off.call('POST', `${AUTOMATION}/process-unprocessed/`, { body: {} });
+    expect(real.body).toMatchObject({ created: 1, joined: 1 });
+    await lines(offFile, 'Event joined incident', 1);
+
+    // The log is written in order: the real run's lines are the last ones.
+    const [incident] = await incidents(off);
+    const created = grep(offFile, 'Created new incident');
+    expect(created).toHaveLength(1);
+    expect(JSON.parse(created[0]!)).toMatchObject({ incident_id: incident.id, event_id: db.id });
+    // The two events skipped on arrival (automation off), then the two real decisions.
+    const decisions = grep(offFile, 'correlation_score').map((line) => JSON.parse(line));
+    expect(decisions.map((d) => d.correlation_action)).toEqual([
+      'skipped',
+      'skipped',
+      'created',
+      'joined',
+    ]);
+    expect(grep(offFile, 'would ')).toEqual([]);
+  });
+
+  it('says a regrouping re-formed an incident, not that it created one', async () => {
+    const shop = await shopTopology(on);
+    const payments = await service(on, 'payments');
+    const checkout = await service(on, 'checkout');
+    const first = await sendAlert(on, {
+      source: shop.source.id,
+      dedup: 'pay',
+      on: ['technical_service', payments.id],
+    });
+    on.clock.set(at(1));
+    await sendAlert(on, {
+      source: shop.source.id,
+      dedup: 'chk',
+      on: ['technical_service', checkout.id],
+    });
+    await dependsOn(on, checkout, payments);
+    await lines(onFile, 'Created new incident', 2);
+
+    const dry = await on.call('POST', `${AUTOMATION}/force-correlate/`, {
+      body: { hours: 2, dry_run: true },
+    });
+    const real = await on.call('POST', `${AUTOMATION}/force-correlate/`, { body: { hours: 2 } });
+    expect(dry.body).toMatchObject({ incidents_after: 1 });
+    expect(real.body).toMatchObject({ incidents_after: 1, events_moved: 1 });
+
+    const reformed = await lines(onFile, 'Re-formed incident', 1);
+    const joined = await lines(onFile, 'Event joined incident', 1);
+    expect(reformed).toHaveLength(1);
+    expect(JSON.parse(reformed[0]!)).toMatchObject({
+      level: 'INFO',
+      incident_id: first.incidents[0].id,
+      event_id: first.id,
+      correlation_action: 'created',
+      incident_reformed: true,
+      correlation_score: null,
+    });
+    expect(joined).toHaveLength(1);
+    const join = JSON.parse(joined[0]!);
+    expect(join).toMatchObject({
+      incident_id: first.incidents[0].id,
+      correlation_action: 'joined',
+    });
+    expect(Object.keys(join.correlation_components).sort()).toEqual(COMPONENTS);
+    expect(grep(onFile, 'Created new incident')).toHaveLength(2);
+    expect(grep(onFile, 'would ')).toEqual([]);
   });
 });

@@ -214,16 +214,17 @@ describe.each(engines())('incident-automation endpoints on %s', (engine) => {
         body: { hours: 1 },
       });
 
+      // Found counts the whole window; the limit caps only what is processed.
       expect(limited.body).toMatchObject({
         success: true,
-        unprocessed_events_found: 2,
+        unprocessed_events_found: 3,
         events_processed: 2,
         created: 1,
         joined: 1,
         errors: 0,
         time_window_hours: 1,
         limit: 2,
-        message: 'Processed 2 of 2 unprocessed events',
+        message: 'Processed 2 of 3 unprocessed events',
       });
       expect(rest.body).toMatchObject({ unprocessed_events_found: 1, created: 1, errors: 0 });
       const status = await off.call('GET', `${AUTOMATION}/status/`);
@@ -468,8 +469,10 @@ describe.each(engines())('incident-automation endpoints on %s', (engine) => {
           expect.objectContaining({ name: 'database', incident_count: 1 }),
         ]),
       });
+      // Both decisions: the creation (no candidate, in 0.0) and the join.
       const scores = Object.values(answer.body.score_distribution) as number[];
-      expect(scores.reduce((a, b) => a + b, 0)).toBe(1);
+      expect(scores.reduce((a, b) => a + b, 0)).toBe(2);
+      expect(answer.body.score_distribution['0.0-0.1']).toBe(1);
       expect(Object.keys(answer.body.score_distribution)).toHaveLength(10);
     });
 

@@ -167,9 +167,12 @@ describe.each(engines())('correlating alert storms on %s', (engine) => {
     const oldId = old.correlation.incident_id;
     const freshId = fresh.correlation.incident_id;
     expect(freshId).not.toBe(oldId);
+    // A new incident records how near its best candidate came, below the threshold.
     expect(fresh.correlation).toMatchObject({
       action: 'created',
-      score: null,
+      score: 0.15,
+      components: { service_overlap: expect.any(Number), dependency: expect.any(Number) },
+      relation: expect.any(String),
       candidates: [{ incident_id: oldId, score: 0.15 }],
     });
     expect(db.correlation).toMatchObject({

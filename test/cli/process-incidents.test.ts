@@ -172,6 +172,29 @@ describe.each(engines())('faultline process-incidents on %s', (engine) => {
     expect(result.lines).toContain('Successfully processed 1 events');
   });
 
+  it('logs a dry run only as previews at debug, never as real decisions', async () => {
+    const db = await event(ws, s, { dedup: 'db', on: ['device', s.dbHost] });
+    await event(ws, s, { dedup: 'orders', on: ['technical_service', s.orders] });
+
+    const batch = await cli('--verbosity=3', '--dry-run');
+    const one = await cli('--verbosity=3', '--dry-run', '--event-id', String(db.id));
+
+    for (const result of [batch, one]) {
+      expect(result.errors.filter((line) => line.includes('Created new incident'))).toEqual([]);
+      expect(result.errors.filter((line) => line.includes('correlation_score'))).toEqual([]);
+    }
+    const previews = batch.errors.map((line) => JSON.parse(line)).filter((r) => r.dry_run);
+    expect(previews).toEqual([
+      expect.objectContaining({ level: 'DEBUG', msg: 'would create incident', event_id: db.id }),
+      expect.objectContaining({
+        level: 'DEBUG',
+        msg: 'would join incident',
+        preview_score: expect.any(Number),
+      }),
+    ]);
+    expect(await allIncidents(ws)).toEqual([]);
+  });
+
   describe('--event-id', () => {
     it('processes one event, then takes no action on it again', async () => {
       const db = await event(ws, s, { dedup: 'db', on: ['device', s.dbHost] });
@@ -342,6 +365,44 @@ describe.each(engines())('faultline process-incidents on %s', (engine) => {
       const events = await ws.call('GET', 'events/?limit=100');
       expect(events.body.results.map((e: any) => e.id)).toEqual([firing.id]);
     });
+  });
+
+  it('purges only what was closed when the run started, counting each incident once', async () => {
+    const old = (status: string, events: number[] = []) =>
+      make(ws, 'incidents/', {
+        title: `${status} long ago`,
+        status,
+        severity: 'high',
+        resolved_at: hoursAgo(50),
+        events,
+      });
+    const closed = await old('closed');
+    const cleared = await event(ws, s, {
+      dedup: 'cleared',
+      on: ['device', s.dbHost],
+      status: 'ok',
+      createdAt: hoursAgo(50),
+    });
+    const resolved = await old('resolved', [cleared.id]);
+
+    const dry = await cli('--mode=cleanup', '--purge', '--dry-run');
+    const purge = await cli('--mode=cleanup', '--purge');
+
+    expect(dry.lines).toContain(`Would close incident ${resolved.id}: resolved long ago`);
+    expect(dry.lines).toContain('Would delete 1 closed incidents and 0 cleared events');
+    expect(purge.lines).toEqual([
+      'Found 0 monitoring incidents to resolve and 1 resolved incidents to close, ' +
+        'ended over 24 hours ago',
+      'Resolved 0 incidents',
+      'Closed 1 incidents',
+      'Deleted 1 closed incidents and 0 cleared events',
+      'Cleanup completed: 2 incidents processed',
+    ]);
+    // The incident closed now keeps its events until a later run deletes it.
+    const left = await allIncidents(ws);
+    expect(left.map((i) => [i.id, i.status])).toEqual([[resolved.id, 'closed']]);
+    expect(left[0].events.map((e: any) => e.id)).toEqual([cleared.id]);
+    expect(left.map((i) => i.id)).not.toContain(closed.id);
   });
 
   it('decides in step with a running server: no incident is made twice', async () => {
