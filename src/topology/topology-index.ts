@@ -117,6 +117,10 @@ export class TopologyIndex implements CorrelationGraph {
   readonly vmsByCluster = new Map<number, number[]>();
   readonly devicesByCluster = new Map<number, number[]>();
   readonly servicesByApp = new Map<number, number[]>();
+  /** Business applications linked directly to a device (the application's `devices`). */
+  readonly appsByDevice = new Map<number, number[]>();
+  /** Business applications linked directly to a VM (the application's `virtual_machines`). */
+  readonly appsByVm = new Map<number, number[]>();
   readonly maintenanceByTarget = new Map<string, MaintenanceWindow[]>();
   /** How many services and business applications carry a PagerDuty routing key of their own. */
   routingKeyHolders = 0;
@@ -183,6 +187,12 @@ export class TopologyIndex implements CorrelationGraph {
       node.apps.push(target);
       push(this.servicesByApp, target, service);
     }
+  }
+
+  /** Links a business application directly to a device or a VM. */
+  linkApp(app: number, kind: 'device' | 'vm', target: number): void {
+    if (!this.apps.has(app)) return;
+    push(kind === 'device' ? this.appsByDevice : this.appsByVm, target, app);
   }
 
   addMaintenance(window: MaintenanceWindow): void {

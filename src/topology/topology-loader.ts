@@ -36,6 +36,24 @@ async function loadInventory(ex: Db, index: TopologyIndex): Promise<void> {
   }
 }
 
+const APP_LINKS = [
+  ['business_application_devices', 'device_id', 'device'],
+  ['business_application_virtual_machines', 'virtual_machine_id', 'vm'],
+] as const;
+
+/** The devices and VMs business applications are linked to directly. */
+async function loadAppLinks(ex: Db, index: TopologyIndex): Promise<void> {
+  for (const [table, column, kind] of APP_LINKS) {
+    const rows = await ex
+      .selectFrom(table)
+      .select(['business_application_id as app', `${column} as target`])
+      .orderBy('business_application_id')
+      .orderBy(column)
+      .execute();
+    for (const row of rows) index.linkApp(Number(row.app), kind, Number(row.target));
+  }
+}
+
 async function loadServices(ex: Db, index: TopologyIndex): Promise<void> {
   for (const row of await ex.selectFrom('technical_services').select(['id', 'name']).execute()) {
     index.addService(Number(row.id), String(row.name));
@@ -103,6 +121,7 @@ export async function loadTopology(
 ): Promise<TopologyIndex> {
   const index = new TopologyIndex(version, maxDepth);
   await loadInventory(ex, index);
+  await loadAppLinks(ex, index);
   await loadServices(ex, index);
   await loadMaintenance(ex, index);
   await countRoutingKeys(ex, index);

@@ -8,8 +8,6 @@ import { PATHS, START, at, create, list, record } from '../automation/automation
 
 const SERVICES = PATHS.technicalServices;
 const CHANGES = `${PLUGIN}/changes/`;
-const DEVICE_APPS = `${PLUGIN}/devices/downstream-applications/`;
-const CLUSTER_APPS = `${PLUGIN}/clusters/downstream-applications/`;
 
 describe.each(engines())('blast radius and downstream applications on %s', (engine) => {
   let h: Harness;
@@ -196,88 +194,6 @@ describe.each(engines())('blast radius and downstream applications on %s', (engi
     expect(unknown).toMatchObject({ status: 404, body: { detail: 'Incident 4242 not found.' } });
     const del = await h.call('DELETE', `${PATHS.incidents}4242/blast-radius/`);
     expect(del.status).toBe(405);
-  });
-
-  describe('downstream applications', () => {
-    async function reached(path: string, id: number): Promise<any> {
-      const answer = await h.call('GET', `${path}${id}/`);
-      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-      return answer.body;
-    }
-
-    it('follows a device through its services downstream', async () => {
-      const db01 = await idOf(PATHS.devices, 'db-01');
-      const body = await reached(DEVICE_APPS, db01);
-      expect(body.device).toMatchObject({ id: db01, name: 'db-01' });
-      expect(names(body.technical_services)).toEqual(['postgres-orders']);
-      expect(appcodes(body.business_applications)).toEqual(['MOBILE', 'PAY', 'SHOP']);
-      expect(body.business_applications[0]).toMatchObject({
-        name: 'Mobile App Backend',
-        health_status: 'healthy',
-        via: { name: 'mobile-gateway' },
-        depth: 2,
-      });
-      expect(body.count).toBe(3);
-    });
-
-    it('follows a hypervisor through its virtual machines', async () => {
-      const body = await reached(DEVICE_APPS, await idOf(PATHS.devices, 'esx-01'));
-      expect(names(body.technical_services).sort()).toEqual(['crm-api', 'crm-web', 'orders-api']);
-      expect(appcodes(body.business_applications)).toEqual(['CRM', 'MOBILE', 'PAY', 'SHOP']);
-    });
-
-    it('follows a cluster through its services, VMs and hosts, with current health', async () => {
-      await record(h, {
-        dedupId: 'gateway-5xx',
-        target: { type: 'technical_service', identifier: 'mobile-gateway' },
-      });
-      const body = await reached(CLUSTER_APPS, await idOf(PATHS.clusters, 'k8s-prod'));
-      expect(body.cluster).toMatchObject({ name: 'k8s-prod' });
-      expect(names(body.technical_services)).toEqual(['checkout-web', 'mobile-gateway']);
-      expect(body.business_applications.map((a: any) => [a.appcode, a.health_status])).toEqual([
-        ['MOBILE', 'down'],
-        ['PAY', 'healthy'],
-      ]);
-    });
-
-    it('answers nothing reached for a device that hosts no service', async () => {
-      const spare = await create(h, PATHS.devices, { name: 'spare-01' });
-      const body = await reached(DEVICE_APPS, spare.id);
-      expect(body).toMatchObject({ technical_services: [], business_applications: [], count: 0 });
-    });
-
-    it('lists devices with NetBox filters and paging', async () => {
-      const page = await h.call('GET', `${DEVICE_APPS}?name=db-01&name=db-03`);
-      expect(page.status).toBe(200);
-      expect(page.body.count).toBe(2);
-      expect(
-        page.body.results.map((r: any) => [r.device.name, appcodes(r.business_applications)]),
-      ).toEqual([
-        ['db-01', ['MOBILE', 'PAY', 'SHOP']],
-        ['db-03', ['CRM']],
-      ]);
-
-      const first = await h.call('GET', `${CLUSTER_APPS}?limit=1`);
-      expect(first.body).toMatchObject({ count: 2, previous: null });
-      expect(first.body.next).toContain('offset=1');
-      expect(first.body.results.map((r: any) => r.cluster.name)).toEqual(['k8s-prod']);
-    });
-
-    it('is read-only and says which object is unknown', async () => {
-      const cluster = await idOf(PATHS.clusters, 'vmw-prod');
-      for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
-        const answer = await h.call(method, `${CLUSTER_APPS}${cluster}/`, { body: {} });
-        expect(answer.status, method).toBe(405);
-        expect(answer.headers.allow).toBe('GET, HEAD');
-      }
-      expect((await h.call('DELETE', DEVICE_APPS)).status).toBe(405);
-      expect((await h.call('GET', `${PATHS.clusters}${cluster}/`)).status).toBe(200);
-
-      const device = await h.call('GET', `${DEVICE_APPS}9999/`);
-      expect(device).toMatchObject({ status: 404, body: { detail: 'Device 9999 not found.' } });
-      const clusterAnswer = await h.call('GET', `${CLUSTER_APPS}9999/`);
-      expect(clusterAnswer.body).toEqual({ detail: 'Cluster 9999 not found.' });
-    });
   });
 
   describe('dependency graph', () => {
