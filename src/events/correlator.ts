@@ -80,6 +80,7 @@ export class Correlator {
       criticality: c.input.criticality,
       time: c.time,
       scope,
+      fresh: c.stored === null,
     };
 
     const state = await this.apply(tx, choice, decided);
