@@ -5,6 +5,7 @@ import type { EventInput, EventOutcome } from '../events/event-input.js';
 import type { AlertFormat, IngestContext } from '../ingest/alert-format.js';
 import type { AlertIntake } from '../ingest/alert-intake.js';
 import { isObject } from '../ingest/alert-rules.js';
+import { jsonLimitErrors } from './json-limits.js';
 import { compileBodyValidator, toFieldErrors } from './schema-validation.js';
 
 /** One alert payload: the event it becomes, or every reason it cannot. */
@@ -25,11 +26,19 @@ function dottedPaths(errors: readonly ErrorObject[]): ErrorObject[] {
   });
 }
 
-/** Checks a payload against `schema` alone, in NetBox's error shape. */
+/**
+ * Checks a payload against `schema`, and for what no database stores (NUL characters, JSON
+ * nested too deep), in NetBox's error shape.
+ */
 export function schemaChecker(schema: Readonly<Record<string, unknown>>) {
   const validate = compileBodyValidator({ ...schema });
-  return (payload: unknown): FieldErrors =>
-    validate(payload) ? {} : (toFieldErrors(dottedPaths(validate.errors ?? [])) as FieldErrors);
+  return (payload: unknown): FieldErrors => {
+    const errors = [
+      ...(validate(payload) ? [] : (validate.errors ?? [])),
+      ...jsonLimitErrors(payload),
+    ];
+    return errors.length === 0 ? {} : (toFieldErrors(dottedPaths(errors)) as FieldErrors);
+  };
 }
 
 /** Every reason a payload is not valid: the schema's, then the format's own (run on any object). */

@@ -2,6 +2,7 @@ import type { FastifyInstance, RouteShorthandOptions } from 'fastify';
 
 import type { IncidentAutomation } from '../events/incident-automation.js';
 import { PLUGIN_PREFIX } from './resource-paths.js';
+import { idSchema } from './resource-schemas.js';
 
 const BASE = `${PLUGIN_PREFIX}incident-automation/`;
 
@@ -66,7 +67,7 @@ function operationRoutes(automation: IncidentAutomation): Route[] {
       name: 'process-event',
       summary: 'Correlate one stored event now (dry_run: say what would happen)',
       schema: {
-        body: body({ event_id: { type: 'integer', minimum: 1 }, dry_run: DRY_RUN }, ['event_id']),
+        body: body({ event_id: idSchema, dry_run: DRY_RUN }, ['event_id']),
       },
       handle: (input) => automation.processEvent(input.event_id as number, dryRunOf(input)),
     },
@@ -77,7 +78,8 @@ function operationRoutes(automation: IncidentAutomation): Route[] {
       schema: {
         body: body({
           hours: PROCESS_HOURS,
-          limit: { type: 'integer', minimum: 1 },
+          // A count, bounded like an id: what a PostgreSQL integer holds.
+          limit: idSchema,
           dry_run: DRY_RUN,
         }),
       },
@@ -101,7 +103,7 @@ function maintenanceRoutes(automation: IncidentAutomation): Route[] {
       schema: {
         body: body({
           hours: PROCESS_HOURS,
-          incident_ids: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1 },
+          incident_ids: { type: 'array', items: idSchema, minItems: 1 },
           dry_run: DRY_RUN,
         }),
       },

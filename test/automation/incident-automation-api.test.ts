@@ -176,6 +176,10 @@ describe.each(engines())('incident-automation endpoints on %s', (engine) => {
       const unknown = await off.call('POST', `${AUTOMATION}/process-event/`, {
         body: { event_id: 999 },
       });
+      // Beyond what an id column holds: refused before any SQL (PostgreSQL would fail on it).
+      const huge = await off.call('POST', `${AUTOMATION}/process-event/`, {
+        body: { event_id: 2 ** 31 },
+      });
 
       expect(missing.status).toBe(400);
       expect(missing.body).toEqual({ event_id: ['This field is required.'] });
@@ -184,6 +188,8 @@ describe.each(engines())('incident-automation endpoints on %s', (engine) => {
       expect(fraction.status).toBe(400);
       expect(unknown.status).toBe(404);
       expect(unknown.body).toEqual({ detail: 'Event 999 not found' });
+      expect(huge.status).toBe(400);
+      expect(huge.body.event_id).toBeDefined();
     });
 
     it('needs a write token to process and any token to read', async () => {

@@ -144,6 +144,23 @@ describe.each(engines())('generic alerts on %s', (engine) => {
     expect(await eventCount(h)).toBe(0);
   });
 
+  it('refuses NUL characters and raw data nested too deep, which no database stores', async () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 40; i++) deep = { deeper: deep };
+    const answer = await postAlert(h, 'generic', [
+      documented({ dedup_id: 'nul', message: 'disk\u0000full' }),
+      documented({ dedup_id: 'deep', raw_data: deep }),
+    ]);
+
+    expectStatus(answer, 200);
+    expect(answer.body.accepted).toEqual([]);
+    expect(answer.body.rejected.map((r: { errors: object }) => Object.keys(r.errors))).toEqual([
+      ['message'],
+      ['raw_data'],
+    ]);
+    expect(await eventCount(h)).toBe(0);
+  });
+
   it('takes a list as a batch, each item standing alone', async () => {
     const answer = await postAlert(h, 'generic', [
       documented({ dedup_id: 'a' }),
