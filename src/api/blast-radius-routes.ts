@@ -31,6 +31,11 @@ function radiusBody(
   });
   const context = new Set(snapshot.context);
   return {
+    // The plugin's flat fields, as its clients read them: the counts are of the lists below.
+    incident_id: snapshot.id,
+    incident_title: snapshot.title,
+    affected_services_count: radius.affected.length,
+    affected_devices_count: radius.devices.length,
     incident: {
       id: snapshot.id,
       url: `${briefs.base}${resourcePath('incidents')}${snapshot.id}/`,

@@ -58,9 +58,12 @@ class BriefCache {
 
 /**
  * Fields computed for a page of one resource rather than stored (a service's health): called
- * once per page, it returns what to add to each row's object.
+ * once per page, it returns what to add to each row's object (or to replace in it: the object
+ * as stored fields make it is given too).
  */
-export type ComputedFields = (rows: readonly Row[]) => Promise<(row: Row) => ApiObject>;
+export type ComputedFields = (
+  rows: readonly Row[],
+) => Promise<(row: Row, object: ApiObject) => ApiObject>;
 
 /** Turns stored rows into API objects, NetBox style, without a query per row. */
 export class ResourceSerializer {
@@ -100,10 +103,10 @@ export class ResourceSerializer {
     const computed = rows.length === 0 ? undefined : this.computed.get(spec.name);
     const extra = (await computed?.(rows)) ?? (() => ({}));
 
-    return rows.map((row) => ({
-      ...this.one(spec, fields, row, cache, links, baseUrl),
-      ...extra(row),
-    }));
+    return rows.map((row) => {
+      const object = this.one(spec, fields, row, cache, links, baseUrl);
+      return { ...object, ...extra(row, object) };
+    });
   }
 
   private one(

@@ -4,6 +4,16 @@ import type { ResourceRegistry } from '../store/resource-registry.js';
 import { requestBaseUrl } from './base-url.js';
 import { PLUGIN_PREFIX, resourcePath } from './resource-paths.js';
 
+/**
+ * Endpoints under the plugin's root that are not resources of the registry but list objects
+ * all the same, as the plugin's router lists them.
+ */
+const OTHER_PLUGIN_LISTS = [
+  'notification-deliveries/',
+  'devices/downstream-applications/',
+  'clusters/downstream-applications/',
+];
+
 /** API roots that list their endpoints, as NetBox's browsable API does. */
 export function registerRootRoutes(
   app: FastifyInstance,
@@ -11,15 +21,18 @@ export function registerRootRoutes(
   baseUrl: string | null,
   version: string,
 ): void {
-  const index = (prefix: string) => async (request: Parameters<typeof requestBaseUrl>[0]) => {
-    const base = requestBaseUrl(request, baseUrl);
-    const entries = registry
-      .specs()
-      .map((spec) => resourcePath(spec.name))
-      .filter((path) => path.startsWith(prefix))
-      .map((path) => [path.slice(prefix.length, -1), `${base}${path}`]);
-    return Object.fromEntries(entries);
-  };
+  const index =
+    (prefix: string, others: readonly string[] = []) =>
+    async (request: Parameters<typeof requestBaseUrl>[0]) => {
+      const base = requestBaseUrl(request, baseUrl);
+      const entries = [
+        ...registry.specs().map((spec) => resourcePath(spec.name)),
+        ...others.map((path) => `${prefix}${path}`),
+      ]
+        .filter((path) => path.startsWith(prefix))
+        .map((path) => [path.slice(prefix.length, -1), `${base}${path}`]);
+      return Object.fromEntries(entries);
+    };
 
   app.get('/api/', { schema: { tags: ['meta'] } }, async (request) => {
     const base = requestBaseUrl(request, baseUrl);
@@ -35,7 +48,7 @@ export function registerRootRoutes(
   app.get('/api/plugins/', { schema: { tags: ['meta'] } }, async (request) => ({
     'business-application': `${requestBaseUrl(request, baseUrl)}${PLUGIN_PREFIX}`,
   }));
-  app.get(PLUGIN_PREFIX, { schema: { tags: ['meta'] } }, index(PLUGIN_PREFIX));
+  app.get(PLUGIN_PREFIX, { schema: { tags: ['meta'] } }, index(PLUGIN_PREFIX, OTHER_PLUGIN_LISTS));
   app.get('/api/status/', { schema: { tags: ['meta'] } }, async () => ({
     'faultline-version': version,
     plugins: { business_application: version },

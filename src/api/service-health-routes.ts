@@ -18,10 +18,28 @@ const tags = ['business-application'];
 /** The deepest dependency graph the API draws around one service. */
 export const MAX_GRAPH_DEPTH = 10;
 
-/** `health_status` on technical services and business applications, from the memoised health. */
+/**
+ * `health_status` on technical services, business applications and the affected services of
+ * incidents, from the memoised health.
+ */
 export function healthFields(views: CurrentIndexes): ReadonlyMap<string, ComputedFields> {
   const health = () => views.read(({ health }) => health);
   return new Map<string, ComputedFields>([
+    [
+      'incidents',
+      async () => {
+        const current = await health();
+        return (_row, object) => {
+          const briefs = object.affected_services;
+          if (!Array.isArray(briefs)) return {};
+          const withHealth = (brief: ApiObject) => ({
+            ...brief,
+            health_status: current.status(brief.id as number),
+          });
+          return { affected_services: (briefs as ApiObject[]).map(withHealth) };
+        };
+      },
+    ],
     [
       'technical-services',
       async () => {

@@ -12,6 +12,7 @@ import {
 import { fetchPost, type HttpPost, type OutgoingRequest, type PostOutcome } from './http-post.js';
 import { pagerDutyRequest } from './pagerduty/pagerduty-request.js';
 import { retryDelay } from './retry-policy.js';
+import { webhookEntries } from './webhook/webhook-entries.js';
 import { webhookRequest } from './webhook/webhook-request.js';
 
 /** A receiver gets this long to answer. */
@@ -29,7 +30,7 @@ export interface DeliveryLoopOptions {
   /** The database the outbox lives in (outside any transaction). */
   readonly db: Db;
   readonly store: DeliveryStore;
-  /** The configured webhooks: their secrets sign the deliveries to their URLs. */
+  /** The configured webhooks: each entry's secret signs its deliveries. */
   readonly webhooks: readonly WebhookTarget[];
   readonly clock: Clock;
   readonly logger: Logger;
@@ -131,8 +132,10 @@ export class DeliveryLoop {
 
   private requestFor(delivery: ClaimedDelivery): OutgoingRequest | string {
     if (delivery.channel === 'pagerduty') return pagerDutyRequest(delivery);
-    const hook = this.options.webhooks.find((w) => w.url === delivery.target);
-    if (hook === undefined) return 'the URL is no longer in BUSINESS_APP_NOTIFICATION_WEBHOOKS';
+    const hook = webhookEntries(this.options.webhooks).find(
+      (w) => w.hook.url === delivery.target && w.entry === delivery.entry,
+    )?.hook;
+    if (hook === undefined) return 'the entry is no longer in BUSINESS_APP_NOTIFICATION_WEBHOOKS';
     return webhookRequest(delivery, hook.secret);
   }
 

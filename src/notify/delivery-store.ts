@@ -18,6 +18,11 @@ export interface NewDelivery {
   readonly channel: DeliveryChannel;
   /** The URL it is posted to. */
   readonly target: string;
+  /**
+   * Webhooks: which entry of BUSINESS_APP_NOTIFICATION_WEBHOOKS with this URL it is for (0 for
+   * the first), so that it is signed with that entry's secret. PagerDuty: 0.
+   */
+  readonly entry: number;
   /** PagerDuty only: added to the body when it is sent. */
   readonly routingKey: string | null;
   /** What the receiver is told: the incident action, or PagerDuty's event action. */
@@ -54,6 +59,7 @@ export class DeliveryStore {
           delivery_id: randomUUID(),
           channel: d.channel,
           target: d.target,
+          webhook_entry: d.entry,
           routing_key: d.routingKey,
           action: d.action,
           incident_id: d.incidentId,
@@ -119,6 +125,7 @@ export class DeliveryStore {
               .whereRef('earlier.incident_id', '=', 'd.incident_id')
               .whereRef('earlier.channel', '=', 'd.channel')
               .whereRef('earlier.target', '=', 'd.target')
+              .whereRef('earlier.webhook_entry', '=', 'd.webhook_entry')
               .whereRef('earlier.id', '<', 'd.id')
               .where('earlier.status', '=', 'pending'),
           ),
@@ -144,6 +151,7 @@ export class DeliveryStore {
       deliveryId: String(r.delivery_id),
       channel: r.channel as DeliveryChannel,
       target: String(r.target),
+      entry: Number(r.webhook_entry),
       routingKey: r.routing_key == null ? null : String(r.routing_key),
       action: String(r.action),
       incidentId: Number(r.incident_id),

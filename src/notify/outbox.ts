@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { AutomationSettings, NotificationAction } from '../config/settings.js';
+import type { AutomationSettings, NotificationAction, WebhookTarget } from '../config/settings.js';
 import {
   incidentChangesSince,
   markIncidentChanges,
@@ -16,6 +16,7 @@ import type { DeliveryStore, NewDelivery } from './delivery-store.js';
 import { noticeOf } from './incident-actions.js';
 import { notificationBody, type NotificationBody } from './notification-body.js';
 import { pagerDutyAction, pagerDutyEvent } from './pagerduty/pagerduty-event.js';
+import { webhookEntries } from './webhook/webhook-entries.js';
 
 /**
  * The topology and service health as a transaction that changes incidents sees them, for the
@@ -59,7 +60,7 @@ export class NotificationOutbox implements IncidentRemovalListener {
   constructor(private readonly options: NotificationOutboxOptions) {}
 
   /** The webhooks that receive notifications: none while notifications are switched off. */
-  private get webhooks(): AutomationSettings['notificationWebhooks'] {
+  private get webhooks(): readonly WebhookTarget[] {
     const { settings } = this.options;
     return settings.notificationsEnabled ? settings.notificationWebhooks : [];
   }
@@ -155,11 +156,12 @@ export class NotificationOutbox implements IncidentRemovalListener {
     });
     const payload = JSON.stringify(body);
     const incidentId = notice.incident.id;
-    const deliveries: NewDelivery[] = this.webhooks
-      .filter((hook) => hook.events.length === 0 || hook.events.includes(notice.action))
-      .map((hook) => ({
+    const deliveries: NewDelivery[] = webhookEntries(this.webhooks)
+      .filter(({ hook }) => hook.events.length === 0 || hook.events.includes(notice.action))
+      .map(({ hook, entry }) => ({
         channel: 'webhook',
         target: hook.url,
+        entry,
         routingKey: null,
         action: notice.action,
         incidentId,
@@ -189,6 +191,7 @@ export class NotificationOutbox implements IncidentRemovalListener {
     return {
       channel: 'pagerduty',
       target: this.options.settings.pagerdutyEventsUrl,
+      entry: 0,
       routingKey,
       action,
       incidentId: incident.id,

@@ -7,6 +7,7 @@ import * as automation from './migrations/002-automation.js';
 import * as hypotheses from './migrations/003-hypotheses.js';
 import * as operations from './migrations/004-operations.js';
 import * as notifications from './migrations/005-notifications.js';
+import * as webhookEntries from './migrations/006-webhook-entries.js';
 
 type MigrationModule = { up: typeof initial.up };
 
@@ -17,6 +18,7 @@ const MIGRATIONS: ReadonlyArray<[name: string, module: MigrationModule]> = [
   ['003-hypotheses', hypotheses],
   ['004-operations', operations],
   ['005-notifications', notifications],
+  ['006-webhook-entries', webhookEntries],
 ];
 
 /** The newest migration this version of Faultline knows. */

@@ -169,14 +169,23 @@ describe.each(engines())('authentication and error answers on %s', (engine) => {
         'business-applications',
         'change-types',
         'changes',
+        'clusters/downstream-applications',
+        'devices/downstream-applications',
         'event-sources',
         'events',
         'incidents',
         'maintenance',
+        'notification-deliveries',
         'service-dependencies',
         'technical-services',
       ]);
       expect(plugin.body.incidents).toBe(`${BASE}${PLUGIN}/incidents/`);
+      expect(plugin.body['notification-deliveries']).toBe(
+        `${BASE}${PLUGIN}/notification-deliveries/`,
+      );
+      expect(plugin.body['devices/downstream-applications']).toBe(
+        `${BASE}${PLUGIN}/devices/downstream-applications/`,
+      );
     });
   });
 

@@ -64,6 +64,13 @@ describe.each(engines())('blast radius and downstream applications on %s', (engi
 
     const radius = await radiusOf(incident.id);
 
+    expect(radius).toMatchObject({
+      incident_id: incident.id,
+      incident_title: incident.title,
+      affected_services_count: radius.affected_services.length,
+      affected_devices_count: 1,
+    });
+    expect(radius.affected_services_count).toBeGreaterThan(1);
     expect(radius.incident).toMatchObject({ id: incident.id, title: incident.title });
     expect(names(radius.root_cause_services)).toEqual(['postgres-orders']);
     // The runners-up of the ranking are named, but they neither fail nor start the walk.
@@ -99,6 +106,31 @@ describe.each(engines())('blast radius and downstream applications on %s', (engi
       business_applications: 3,
       devices: 1,
       recent_changes: 0,
+    });
+  });
+
+  it('gives the affected services of an incident their health', async () => {
+    await storm();
+    const incident = await incidentRootedAt('postgres-orders');
+    const detail = await h.call('GET', `${PATHS.incidents}${incident.id}/`);
+
+    for (const listed of [incident, detail.body]) {
+      const health = Object.fromEntries(
+        listed.affected_services.map((s: any) => [s.name, s.health_status]),
+      );
+      // The virtualization platform is listed as context of a VM alert: not failing itself.
+      expect(health).toMatchObject({
+        'postgres-orders': 'down',
+        'orders-api': 'down',
+        'virtualization-platform': 'healthy',
+      });
+    }
+    expect(incident.affected_services[0]).toEqual({
+      id: expect.any(Number),
+      url: expect.stringContaining('/technical-services/'),
+      display: expect.any(String),
+      name: expect.any(String),
+      health_status: expect.any(String),
     });
   });
 

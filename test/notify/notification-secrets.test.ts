@@ -5,12 +5,14 @@ import { engines } from '../support/databases.js';
 import {
   APPS,
   KEYS,
+  NOTIFY_ON,
   SECRET,
   TOKEN_PATH,
   alertOn,
   apiEnv,
   deliveries,
   drain,
+  expectSigned,
   notifyTopology,
   type NotifyTopology,
 } from './notify-fixtures.js';
@@ -149,5 +151,52 @@ describe.each(engines())('notification secrets on %s', (engine) => {
     for (const secret of [SECRET, KEYS.database, KEYS.fallback, TOKEN_PATH, 'T0KEN']) {
       expect(text).not.toContain(secret);
     }
+  });
+});
+
+describe.each(engines())('webhook entries sharing a URL on %s', (engine) => {
+  const OTHER_SECRET = 'whsec-fedcba9876543210';
+  let h: NotifyHarness;
+  let t: NotifyTopology;
+  beforeAll(async () => {
+    h = await startNotifyHarness(engine, (receiver) => ({
+      ...NOTIFY_ON,
+      BUSINESS_APP_NOTIFICATION_WEBHOOKS: JSON.stringify([
+        { url: receiver.url('/hook'), secret: SECRET },
+        { url: receiver.url('/hook'), secret: OTHER_SECRET, events: ['created'] },
+      ]),
+    }));
+  });
+  beforeEach(async () => {
+    await h.reset();
+    h.clock.set(START);
+    t = await notifyTopology(h);
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('signs each delivery with the secret of its own entry, on retries too', async () => {
+    // The second entry's first attempt fails: its retry must keep its own secret.
+    h.receiver.respond((request, index) => ({ status: index === 1 ? 503 : 200 }));
+    await send(h, alertOn(t, 'db-down', t.dbHost));
+    await drain(h);
+
+    const requests = h.receiver.to('/hook');
+    const byDelivery = new Map<string, typeof requests>();
+    for (const request of requests) {
+      const id = String(request.headers['x-faultline-delivery']);
+      byDelivery.set(id, [...(byDelivery.get(id) ?? []), request]);
+    }
+    const rows = await deliveries(h, '&ordering=id');
+    expect(rows.map((d) => [d.status, d.attempts])).toEqual([
+      ['delivered', 1],
+      ['delivered', 2],
+    ]);
+    const [first, second] = rows.map((d) => byDelivery.get(d.delivery_id)!);
+    expect(first).toHaveLength(1);
+    expect(second).toHaveLength(2);
+    expectSigned(first![0]!, SECRET);
+    for (const request of second!) expectSigned(request, OTHER_SECRET);
   });
 });
