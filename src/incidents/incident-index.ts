@@ -44,7 +44,14 @@ interface Indexed {
   devices: Set<number>;
   vms: Set<number>;
   open: boolean;
+  /** The sizes of what it listed when last indexed, and the touch that put it in front. */
+  footprint: string;
+  touch: number;
 }
+
+/** What an incident lists, in sizes: its lists only grow while it is active. */
+const footprintOf = (s: IncidentState) =>
+  `${s.services.size}/${s.context.size}/${s.groups.length}/${s.devices.size}/${s.vms.size}`;
 
 function add(map: Map<number, Set<number>>, key: number, id: number): void {
   const set = map.get(key);
@@ -89,6 +96,8 @@ export class IncidentIndex {
   private readonly recentOnHost = new Map<number, number[]>();
   private readonly recentInCluster = new Map<number, number[]>();
   private readonly indexed = new Map<number, Indexed>();
+  /** Counts the incidents put in front of their lists. */
+  private touches = 0;
 
   constructor(
     public version: number,
@@ -116,12 +125,20 @@ export class IncidentIndex {
         devices: new Set(),
         vms: new Set(),
         open: isOpen(state.status),
+        footprint: '',
+        touch: -1,
       };
       this.indexed.set(state.id, indexed);
     }
     this.incidents.set(state.id, state);
+    // In a storm one incident takes alert after alert: unchanged, and still in front of every
+    // list it is on when no other incident went in front since, it needs nothing done again.
+    const footprint = footprintOf(state);
+    if (footprint === indexed.footprint && indexed.touch === this.touches) return;
     this.indexMembers(state, indexed);
     this.touchRecent(state);
+    indexed.footprint = footprint;
+    indexed.touch = ++this.touches;
   }
 
   private indexMembers(state: IncidentState, indexed: Indexed): void {
