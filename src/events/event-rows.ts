@@ -158,10 +158,30 @@ const SAVE_CORRELATION = new PreparedQuery<[string, string, number]>(3, (db, [js
   db.updateTable('events').set({ correlation: json, processed_at: at }).where('id', '=', id!),
 );
 
+/** The time of the latest decision, which the status endpoint reports; it never goes back. */
+const SAVE_LAST_DECISION = new PreparedQuery<[string]>(1, (db, [at]) =>
+  db
+    .updateTable('automation_state')
+    .set({ last_processed_at: at! })
+    .where('id', '=', 1)
+    .where((eb) => eb.or([eb('last_processed_at', 'is', null), eb('last_processed_at', '<', at!)])),
+);
+
 export async function saveCorrelation(
   tx: Db,
   eventId: number,
   record: CorrelationRecord,
 ): Promise<void> {
   await SAVE_CORRELATION.defer(tx, [JSON.stringify(record), record.decided_at, eventId]);
+  await SAVE_LAST_DECISION.defer(tx, [record.decided_at]);
+}
+
+/** When the automation last decided about an event; null before its first decision. */
+export async function lastDecisionAt(ex: Db): Promise<string | null> {
+  const row = await ex
+    .selectFrom('automation_state')
+    .select('last_processed_at')
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  return row?.last_processed_at == null ? null : String(row.last_processed_at);
 }

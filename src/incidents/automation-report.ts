@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 
 import type { AutomationSettings } from '../config/settings.js';
+import { lastDecisionAt } from '../events/event-rows.js';
 import { countUnprocessed } from '../events/unprocessed-events.js';
 import type { CorrelationRecord } from '../events/event-input.js';
 import type { Db } from '../store/database.js';
@@ -77,10 +78,7 @@ export async function automationStatus(
     since: dayAgo,
     minimumSeverity: settings.requireMinimumSeverity,
   });
-  const last = await ex
-    .selectFrom('events')
-    .select((eb) => eb.fn.max('processed_at').as('last'))
-    .executeTakeFirst();
+  const last = await lastDecisionAt(ex);
   return {
     automation_enabled: settings.enabled,
     auto_resolve_enabled: settings.autoResolve,
@@ -95,7 +93,7 @@ export async function automationStatus(
     open_incidents: open,
     unprocessed_events: unprocessed,
     recent_incident_trend: { last_24h: incidentsLastDay, previous_24h: incidentsDayBefore },
-    last_processed_at: last?.last == null ? null : String(last.last),
+    last_processed_at: last,
     configuration_valid: issues.length === 0,
     issues,
   };

@@ -8,6 +8,7 @@ import * as hypotheses from './migrations/003-hypotheses.js';
 import * as operations from './migrations/004-operations.js';
 import * as notifications from './migrations/005-notifications.js';
 import * as webhookEntries from './migrations/006-webhook-entries.js';
+import * as intakeIndexes from './migrations/007-intake-indexes.js';
 
 type MigrationModule = { up: typeof initial.up };
 
@@ -19,6 +20,7 @@ const MIGRATIONS: ReadonlyArray<[name: string, module: MigrationModule]> = [
   ['004-operations', operations],
   ['005-notifications', notifications],
   ['006-webhook-entries', webhookEntries],
+  ['007-intake-indexes', intakeIndexes],
 ];
 
 /** The newest migration this version of Faultline knows. */
@@ -60,6 +62,13 @@ export async function migrateToLatest(database: Database): Promise<MigrationRepo
     .filter((r: MigrationResult) => r.status === 'Success')
     .map((r) => r.migrationName);
   return { applied, version: LATEST_SCHEMA_VERSION };
+}
+
+/** Brings the schema to exactly `name` (an upgrade path under test starts from an old one). */
+export async function migrateTo(database: Database, name: string): Promise<void> {
+  const migrator = await createMigrator(database);
+  const { error } = await migrator.migrateTo(name);
+  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
 }
 
 /** The newest migration recorded in the database, or null when none ran yet. */

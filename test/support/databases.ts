@@ -65,11 +65,12 @@ export async function truncateAll(database: Database): Promise<void> {
         where schemaname = current_schema()`.execute(database.db)
     : await sql<{ name: string }>`select name from sqlite_master
         where type = 'table' and name not like 'sqlite_%'`.execute(database.db);
-  // automation_state holds change counters: bumped, not emptied, so in-memory indexes reload.
+  // automation_state holds change counters: bumped, not emptied, so in-memory indexes reload;
+  // the time of the latest decision goes with the events.
   const kept = (n: string) => n.startsWith('faultline_migrations') || n === 'automation_state';
   const names = listed.rows.map((t) => t.name).filter((n) => !kept(n));
   await sql`update automation_state set topology_version = topology_version + 1,
-    incident_version = incident_version + 1`.execute(database.db);
+    incident_version = incident_version + 1, last_processed_at = null`.execute(database.db);
   if (postgres) {
     await sql`truncate ${sql.join(names.map((n) => sql.id(n)))} restart identity cascade`.execute(
       database.db,
