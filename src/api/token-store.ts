@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import type { Clock } from '../clock.js';
 import type { Db } from '../store/database.js';
+import { PreparedQuery } from '../store/prepared-query.js';
 
 export interface ApiToken {
   readonly id: number;
@@ -19,6 +20,11 @@ export type TokenCheck =
   | { readonly ok: false; readonly reason: 'invalid' | 'expired' };
 
 const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Every request looks its token up: built and compiled once. */
+const BY_HASH = new PreparedQuery<[string]>(1, (db, [hash]) =>
+  db.selectFrom('api_tokens').selectAll().where('key_hash', '=', hash!),
+);
 
 function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -87,11 +93,7 @@ export class TokenStore {
 
   /** Checks a presented key; records its use at most once a minute. */
   async check(key: string): Promise<TokenCheck> {
-    const row = await this.db
-      .selectFrom('api_tokens')
-      .selectAll()
-      .where('key_hash', '=', hashKey(key))
-      .executeTakeFirst();
+    const [row] = await BY_HASH.rows(this.db, [hashKey(key)]);
     if (row === undefined) return { ok: false, reason: 'invalid' };
     const token = toToken(row);
     const now = this.clock.now();
