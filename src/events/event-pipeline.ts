@@ -2,6 +2,7 @@ import { LOCK_KEYS, type Database, type Db } from '../store/database.js';
 import type { AutomationIndexes } from '../incidents/automation-indexes.js';
 import type { Logger } from '../log/logger.js';
 import type { EventOutcome } from './event-input.js';
+import { prefetchAlerts, saveLastDecision } from './event-rows.js';
 import type { EventJob, EventProcessor } from './event-processor.js';
 
 type Work<T> = (tx: Db) => Promise<T>;
@@ -12,6 +13,8 @@ interface Pending {
   readonly reject: (error: unknown) => void;
   /** A preview: runs in a transaction of its own that is rolled back. */
   readonly preview?: boolean;
+  /** The dedup id of the alert the work records, looked up with the batch's others. */
+  readonly dedupId?: string;
 }
 
 /** Thrown to roll a preview's transaction back; never escapes the pipeline. */
@@ -50,7 +53,8 @@ export class EventPipeline {
 
   /** Records one event (the plugin's "signals"): dedup, target, maintenance, decision. */
   record(job: EventJob): Promise<EventOutcome> {
-    return this.run((tx) => this.processor.process(tx, job));
+    const dedupId = job.edit === undefined ? job.input.dedupId : undefined;
+    return this.enqueue((tx) => this.processor.process(tx, job), false, dedupId);
   }
 
   /** Runs `work` as a decision: serialised with every other, on up-to-date indexes. */
@@ -66,9 +70,10 @@ export class EventPipeline {
     return this.enqueue(work, true);
   }
 
-  private enqueue<T>(work: Work<T>, preview: boolean): Promise<T> {
+  private enqueue<T>(work: Work<T>, preview: boolean, dedupId?: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject, preview });
+      const settle = resolve as (value: unknown) => void;
+      this.queue.push({ work, resolve: settle, reject, preview, dedupId });
       if (!this.draining) {
         this.draining = true;
         this.idle = nextTurn().then(() => this.drain());
@@ -125,8 +130,11 @@ export class EventPipeline {
       results = await this.database.write(
         async (tx) => {
           await this.indexes.refresh(tx);
+          const alerts = batch.flatMap((p) => (p.dedupId === undefined ? [] : [p.dedupId]));
+          if (alerts.length > 1) await prefetchAlerts(tx, alerts);
           const out: unknown[] = [];
           for (const pending of batch) out.push(await pending.work(tx));
+          await saveLastDecision(tx);
           await this.indexes.commit(tx);
           return out;
         },

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { AutomationSettings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import type { Db } from '../store/database.js';
+import { reserveId } from '../store/id-reservation.js';
 import { PreparedQuery } from '../store/prepared-query.js';
 import { toStoredTime } from '../store/row-codec.js';
 import {
@@ -18,6 +19,7 @@ import { Correlator } from './correlator.js';
 import type { CorrelationRecord, EventInput, EventOutcome, TargetInput } from './event-input.js';
 import {
   findEventByAlert,
+  noteAlertStored,
   findEventById,
   openIncidentsOf,
   readEventForProcessing,
@@ -55,6 +57,14 @@ const INSERT_EVENT = new PreparedQuery<unknown[]>(INSERTED_COLUMNS.length, (db, 
     .insertInto('events')
     .values(Object.fromEntries(INSERTED_COLUMNS.map((c, i) => [c, v[i]])))
     .returning('id'),
+);
+
+/** INSERT_EVENT with an id reserved ahead (see reserveId): nobody waits for its answer. */
+const INSERT_EVENT_AS = new PreparedQuery<unknown[]>(INSERTED_COLUMNS.length + 1, (db, v) =>
+  db.insertInto('events').values({
+    ...Object.fromEntries(INSERTED_COLUMNS.map((c, i) => [c, v[i]])),
+    id: v[INSERTED_COLUMNS.length],
+  }),
 );
 
 /** A unit of work: an alert to record (dedup by source + dedup_id), or a stored event to edit. */
@@ -238,12 +248,17 @@ export class EventProcessor {
         occurrences: 1,
         created: now,
       };
-      const inserted = await INSERT_EVENT.rows<{ id: unknown }>(
-        tx,
-        INSERTED_COLUMNS.map((c) => row[c]),
-      );
+      noteAlertStored(tx, job.input.dedupId);
+      const columns = INSERTED_COLUMNS.map((c) => row[c]);
+      const id = await reserveId(tx, 'events');
+      if (id !== null) {
+        await INSERT_EVENT_AS.defer(tx, [...columns, id]);
+        return id;
+      }
+      const inserted = await INSERT_EVENT.rows<{ id: unknown }>(tx, columns);
       return Number(inserted[0]!.id);
     }
+    noteAlertStored(tx, job.input.dedupId);
     const edit = job.edit;
     await tx
       .updateTable('events')

@@ -1,5 +1,5 @@
 import type { Severity } from '../config/settings.js';
-import type { Db } from '../store/database.js';
+import { inSlices, type Db } from '../store/database.js';
 import { PreparedQuery } from '../store/prepared-query.js';
 import type { CorrelationRecord } from './event-input.js';
 import type { EventStatus } from './event-specs.js';
@@ -37,11 +37,38 @@ const BY_ALERT = new PreparedQuery<[number, string]>(2, (db, [sourceKey, dedupId
     .where('dedup_id', '=', dedupId!),
 );
 
+/** Per transaction, dedup ids no stored event has (see prefetchAlerts). */
+const knownAbsent = new WeakMap<Db, Set<string>>();
+
+/**
+ * Looks up, in one query, which of a batch's dedup ids no stored event has: findEventByAlert
+ * then answers those without a query of its own, until the transaction stores one of them.
+ * (New alerts need no lookup at all: on PostgreSQL, no round trip each.)
+ */
+export async function prefetchAlerts(tx: Db, dedupIds: readonly string[]): Promise<void> {
+  const absent = new Set(dedupIds);
+  for (const slice of inSlices([...absent])) {
+    const rows = await tx
+      .selectFrom('events')
+      .select('dedup_id')
+      .where('dedup_id', 'in', slice)
+      .execute();
+    for (const row of rows) absent.delete(String(row.dedup_id));
+  }
+  knownAbsent.set(tx, absent);
+}
+
+/** An event with this dedup id is now stored (or renamed to it) in the transaction. */
+export function noteAlertStored(tx: Db, dedupId: string): void {
+  knownAbsent.get(tx)?.delete(dedupId);
+}
+
 export async function findEventByAlert(
   tx: Db,
   sourceKey: number,
   dedupId: string,
 ): Promise<StoredEvent | null> {
+  if (knownAbsent.get(tx)?.has(dedupId) === true) return null;
   const [row] = await BY_ALERT.rows(tx, [sourceKey, dedupId]);
   return row === undefined ? null : toStored(row);
 }
@@ -167,13 +194,25 @@ const SAVE_LAST_DECISION = new PreparedQuery<[string]>(1, (db, [at]) =>
     .where((eb) => eb.or([eb('last_processed_at', 'is', null), eb('last_processed_at', '<', at!)])),
 );
 
+/** Per transaction, the time of its latest decision (see saveLastDecision). */
+const latestDecision = new WeakMap<Db, string>();
+
 export async function saveCorrelation(
   tx: Db,
   eventId: number,
   record: CorrelationRecord,
 ): Promise<void> {
   await SAVE_CORRELATION.defer(tx, [JSON.stringify(record), record.decided_at, eventId]);
-  await SAVE_LAST_DECISION.defer(tx, [record.decided_at]);
+  const latest = latestDecision.get(tx);
+  if (latest === undefined || record.decided_at > latest) latestDecision.set(tx, record.decided_at);
+}
+
+/** Records the transaction's latest decision time, once for all its decisions: call it last. */
+export async function saveLastDecision(tx: Db): Promise<void> {
+  const at = latestDecision.get(tx);
+  if (at === undefined) return;
+  latestDecision.delete(tx);
+  await SAVE_LAST_DECISION.defer(tx, [at]);
 }
 
 /** When the automation last decided about an event; null before its first decision. */

@@ -161,6 +161,25 @@ describe.each(engines())('generic alerts on %s', (engine) => {
     expect(await eventCount(h)).toBe(0);
   });
 
+  it('folds repeats within one batch and of alerts stored before it', async () => {
+    await postAlert(h, 'generic', documented({ dedup_id: 'known' }));
+
+    const answer = await postAlert(h, 'generic', [
+      documented({ dedup_id: 'fresh' }),
+      documented({ dedup_id: 'known', message: 'still down' }),
+      documented({ dedup_id: 'fresh', status: 'ok' }),
+    ]);
+
+    expectStatus(answer, 200);
+    const stored = await events(h);
+    expect(stored.map((e) => [e.dedup_id, e.occurrences, e.status])).toEqual([
+      ['known', 2, 'triggered'],
+      ['fresh', 2, 'ok'],
+    ]);
+    const ids = answer.body.accepted.map((a: { event_id: number }) => a.event_id);
+    expect(ids).toEqual([stored[1].id, stored[0].id, stored[1].id]);
+  });
+
   it('takes a list as a batch, each item standing alone', async () => {
     const answer = await postAlert(h, 'generic', [
       documented({ dedup_id: 'a' }),
