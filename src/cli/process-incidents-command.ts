@@ -4,11 +4,9 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 
 import { NotFoundError } from '../app-error.js';
 import type { Settings } from '../config/settings.js';
-import type {
-  BatchHooks,
-  IncidentAutomation,
-  ProcessEventResult,
-} from '../events/incident-automation.js';
+import type { BatchHooks } from '../events/event-batch.js';
+import type { ProcessEventResult } from '../events/event-decision.js';
+import type { IncidentAutomation } from '../events/incident-automation.js';
 import type { CleanupItem } from '../incidents/cleanup.js';
 import { createFaultline } from '../faultline.js';
 import { createLogger } from '../log/logger.js';

@@ -1,5 +1,6 @@
 import type { Severity } from '../config/settings.js';
 import type { Db } from '../store/database.js';
+import { incidentStateOf } from './active-incidents.js';
 import type { IncidentState } from './incident-index.js';
 import { LINKS, insertLinks } from './incident-links.js';
 import type { DecidedEvent, IncidentStore } from './incident-store.js';
@@ -15,7 +16,7 @@ export async function reformIncident(
   now: string,
 ): Promise<IncidentState> {
   const row = await tx.selectFrom('incidents').selectAll().where('id', '=', id).execute();
-  const state = store.stateOf(row[0]!);
+  const state = incidentStateOf(row[0]!);
   state.severity = event.criticality;
   state.lastEventAt = Date.parse(event.time);
   await insertLinks(tx, 'incident_events', 'event_id', id, [event.id]);
@@ -61,7 +62,7 @@ export async function rebuildIncident(
   const now = store.clock.now().toISOString();
   await clearIncidentScope(tx, id);
   const row = await tx.selectFrom('incidents').selectAll().where('id', '=', id).execute();
-  const state = store.stateOf(row[0]!);
+  const state = incidentStateOf(row[0]!);
   let severity: Severity = 'low';
   let latest: DecidedEvent | null = null;
   for (const event of kept) {

@@ -2,20 +2,15 @@ import type { Clock } from '../clock.js';
 import type { Severity } from '../config/settings.js';
 import type { Db } from '../store/database.js';
 import { deferUpdateById, updateById } from '../store/prepared-query.js';
-import {
-  LINK_EVENT,
-  LINKS,
-  insertLinks,
-  insertRootCauses,
-  insertServices,
-} from './incident-links.js';
+import { LINK_EVENT, insertLinks, insertRootCauses, insertServices } from './incident-links.js';
 import type { EventScope } from '../topology/event-scope.js';
 import type { DependencyView } from '../topology/topology-index.js';
 import type { IncidentState } from './incident-index.js';
 import { OPEN_INCIDENT_STATUSES } from './incident-spec.js';
+import { loadActiveIncidents } from './active-incidents.js';
 import type { RankedRoots } from '../correlate/hypothesis.js';
 import { reformIncident } from './incident-rebuild.js';
-import { groupsJson, insertIncident, parseGroups } from './incident-rows.js';
+import { groupsJson, insertIncident } from './incident-rows.js';
 import { incidentTitle } from './root-cause.js';
 import { severityRaise } from './severity-raise.js';
 import { AUTOMATION_ACTOR, addTimelineEntries, type NewTimelineEntry } from './timeline.js';
@@ -37,8 +32,6 @@ export interface DecidedEvent {
   /** Stored by this very decision: linked to no incident yet. */
   readonly fresh?: boolean;
 }
-
-const ms = (iso: unknown) => (iso === null || iso === undefined ? null : Date.parse(String(iso)));
 
 export type { RankedRoots } from '../correlate/hypothesis.js';
 
@@ -68,65 +61,9 @@ export class IncidentStore {
     private readonly rankRoots: RootCauseRanker,
   ) {}
 
-  /** Open and monitoring incidents with their services, devices and VMs. */
-  async loadActive(ex: Db): Promise<IncidentState[]> {
-    const rows = await ex
-      .selectFrom('incidents')
-      .selectAll()
-      .where('status', 'in', [...OPEN_INCIDENT_STATUSES, 'monitoring'])
-      .execute();
-    const states = new Map<number, IncidentState>();
-    for (const row of rows) states.set(Number(row.id), this.stateOf(row));
-    if (states.size === 0) return [];
-
-    const ids = [...states.keys()];
-    const context = await ex
-      .selectFrom('incident_services')
-      .select(['incident_id', 'technical_service_id'])
-      .where('incident_id', 'in', ids)
-      .where('context', '=', 1)
-      .execute();
-    for (const row of context) {
-      states.get(Number(row.incident_id))!.context.add(Number(row.technical_service_id));
-    }
-    for (const [table, column, key] of [
-      ...LINKS,
-      ['incident_root_causes', 'technical_service_id', 'roots'] as const,
-    ]) {
-      let query = ex
-        .selectFrom(table)
-        .select(['incident_id', `${column} as other`])
-        .where('incident_id', 'in', ids);
-      if (key === 'roots') query = query.orderBy('incident_id').orderBy('rank');
-      const links = await query.execute();
-      for (const link of links) {
-        const state = states.get(Number(link.incident_id))!;
-        if (key === 'roots') state.rootCauses.push(Number(link.other));
-        else state[key].add(Number(link.other));
-      }
-    }
-    return [...states.values()];
-  }
-
-  /** The in-memory state of an incident row, without its links (loadActive adds them). */
-  stateOf(row: Record<string, unknown>): IncidentState {
-    return {
-      id: Number(row.id),
-      status: String(row.status),
-      severity: row.severity as Severity,
-      services: new Set(),
-      context: new Set(),
-      groups: parseGroups(row.infra_groups),
-      devices: new Set(),
-      vms: new Set(),
-      lastEventAt: ms(row.last_event_at) ?? ms(row.created) ?? 0,
-      resolvedAt: ms(row.resolved_at),
-      title: String(row.title),
-      titleAuto: row.title_auto === true || row.title_auto === 1,
-      autoCreated: row.auto_created === true || row.auto_created === 1,
-      statusBeforeResolve: (row.status_before_resolve as string | null) ?? null,
-      rootCauses: [],
-    };
+  /** Open and monitoring incidents with their links (see loadActiveIncidents). */
+  loadActive(ex: Db): Promise<IncidentState[]> {
+    return loadActiveIncidents(ex);
   }
 
   /**
