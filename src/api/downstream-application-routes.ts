@@ -139,7 +139,8 @@ function registerHost(app: FastifyInstance, deps: TopologyViewDeps, host: Host):
   registerReadRoute(app, {
     url,
     tags,
-    summary: `Every ${host.kind} (filters as on its list), with the business applications it reaches`,
+    summary:
+      `Every ${host.kind} (filters as on its list), ` + 'with the business applications it reaches',
     description:
       `The plugin's shape: \`{count, limit, offset, results: {"<${host.kind} id>": ` +
       '{name, applications}}}`, plus `next` and `previous`.',

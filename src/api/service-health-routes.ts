@@ -132,7 +132,8 @@ const graphQuery = {
       type: 'integer',
       minimum: 1,
       maximum: MAX_GRAPH_DEPTH,
-      description: `Hops each way, 1 to ${MAX_GRAPH_DEPTH} (default BUSINESS_APP_MAX_DEPENDENCY_DEPTH).`,
+      description:
+        `Hops each way, 1 to ${MAX_GRAPH_DEPTH} ` + '(default BUSINESS_APP_MAX_DEPENDENCY_DEPTH).',
     },
   },
 };

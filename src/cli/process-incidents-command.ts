@@ -105,7 +105,8 @@ async function processOne(
       report.line(`Would create incident: ${result.incident_title}`);
     else
       report.line(
-        `Would ${result.action === 'joined' ? 'join' : 'reopen'} incident ${result.incident_id}: ${result.incident_title}`,
+        `Would ${result.action === 'joined' ? 'join' : 'reopen'} incident ` +
+          `${result.incident_id}: ${result.incident_title}`,
       );
   } else if (result.action === 'none') {
     report.line(`No incident action taken for event ${id}`);
@@ -237,7 +238,9 @@ async function cleanupMode(
       `${result.closed.length} resolved incidents to close, ended over ${hours} hours ago`,
     0,
   );
-  const purged = `${result.purged_incidents.length} closed incidents and ${result.purged_events} cleared events`;
+  const purged =
+    `${result.purged_incidents.length} closed incidents and ` +
+    `${result.purged_events} cleared events`;
   if (dryRun) {
     listItems(report, 'Would resolve', result.resolved);
     listItems(report, 'Would close', result.closed);

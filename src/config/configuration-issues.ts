@@ -10,9 +10,10 @@ export function configurationIssues(settings: AutomationSettings): string[] {
     settings.notificationWebhooks.length === 0 && settings.pagerdutyRoutingKey === null;
   if (settings.notificationsEnabled && noChannel) {
     issues.push(
-      'BUSINESS_APP_INCIDENT_NOTIFICATIONS_ENABLED is true but BUSINESS_APP_NOTIFICATION_WEBHOOKS ' +
-        'is empty and BUSINESS_APP_PAGERDUTY_ROUTING_KEY is unset: only services and ' +
-        'business applications with their own PagerDuty routing key are notified',
+      'BUSINESS_APP_INCIDENT_NOTIFICATIONS_ENABLED is true but ' +
+        'BUSINESS_APP_NOTIFICATION_WEBHOOKS is empty and BUSINESS_APP_PAGERDUTY_ROUTING_KEY ' +
+        'is unset: only services and business applications with their own PagerDuty ' +
+        'routing key are notified',
     );
   }
   return issues;

@@ -90,7 +90,9 @@ export function dependencyStrength(
         if (shared !== null) {
           best = {
             strength: DEPENDENCY_STRENGTH.commonUpstream,
-            relation: `${nameOf(graph, e)} and ${nameOf(graph, i)} both depend on ${nameOf(graph, shared)}`,
+            relation:
+              `${nameOf(graph, e)} and ${nameOf(graph, i)} ` +
+              `both depend on ${nameOf(graph, shared)}`,
           };
         }
       }

@@ -3,7 +3,10 @@ import { createHmac } from 'node:crypto';
 import type { ClaimedDelivery } from '../delivery-store.js';
 import type { OutgoingRequest } from '../http-post.js';
 
-/** `sha256=<hex HMAC-SHA256 of the body>`, as inbound webhooks are checked (webhook-signature.ts). */
+/**
+ * `sha256=<hex HMAC-SHA256 of the body>`, as inbound webhooks are checked
+ * (webhook-signature.ts).
+ */
 export function webhookSignature(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
