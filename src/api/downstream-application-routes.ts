@@ -2,12 +2,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 import { NotFoundError } from '../app-error.js';
 import type { IndexView } from '../incidents/current-indexes.js';
-import { buildConditions, buildOrdering, type ListParams } from '../store/list-filters.js';
+import type { ListParams } from '../store/list-filters.js';
 import type { Row } from '../store/resource-spec.js';
 import { hostApplications } from '../topology/host-applications.js';
 import { requestBaseUrl } from './base-url.js';
 import { registerReadRoute, type TopologyViewDeps } from './read-only-routes.js';
-import { pageUrl, pageWindow } from './resource-routes.js';
+import { pageLinks, pageWindow, readListPage } from './list-page.js';
 import { PLUGIN_PREFIX } from './resource-paths.js';
 import { idParamsSchema, listQuerySchema } from './resource-schemas.js';
 import type { ApiObject } from './resource-serializer.js';
@@ -76,17 +76,11 @@ const briefsFor = (deps: TopologyViewDeps, request: FastifyRequest, view: IndexV
 
 /** The list: a page of hosts (the host list's filters), each with what it reaches. */
 function listHandler(deps: TopologyViewDeps, host: Host) {
-  const spec = deps.registry.spec(host.resource);
   const store = deps.registry.store(host.resource);
   return async (request: FastifyRequest) => {
     const params = request.query as ListParams;
-    const { limit, offset } = pageWindow({ ...params, limit: params.limit ?? PAGE_SIZE });
-    const page = await store.list({
-      where: buildConditions(spec, params, deps.registry),
-      ordering: buildOrdering(spec, params.ordering),
-      limit,
-      offset,
-    });
+    const window = pageWindow({ ...params, limit: params.limit ?? PAGE_SIZE });
+    const page = await readListPage(store, deps.registry, params, window);
 
     const base = requestBaseUrl(request, deps.baseUrl);
     const reached = await deps.views.read((view) => {
@@ -104,10 +98,9 @@ function listHandler(deps: TopologyViewDeps, host: Host) {
     );
     return {
       count: page.count,
-      limit,
-      offset,
-      next: offset + limit < page.count ? pageUrl(request, base, offset + limit, limit) : null,
-      previous: offset > 0 ? pageUrl(request, base, Math.max(0, offset - limit), limit) : null,
+      limit: window.limit,
+      offset: window.offset,
+      ...pageLinks(request, base, window, page.count),
       results,
     };
   };

@@ -3,13 +3,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../app-error.js';
 import { notificationDeliverySpec as spec } from '../notify/delivery-spec.js';
 import { maskedTarget } from '../notify/delivery-store.js';
-import { buildConditions, buildOrdering, type ListParams } from '../store/list-filters.js';
+import type { ListParams } from '../store/list-filters.js';
 import type { ResourceRegistry } from '../store/resource-registry.js';
 import type { ResourceSpec, Row } from '../store/resource-spec.js';
 import { ResourceStore } from '../store/resource-store.js';
 import { requestBaseUrl } from './base-url.js';
+import { pageLinks, pageWindow, readListPage } from './list-page.js';
 import { PLUGIN_PREFIX } from './resource-paths.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './resource-routes.js';
 import { idParamsSchema, listQuerySchema } from './resource-schemas.js';
 import { briefOf, type ApiObject } from './resource-serializer.js';
 
@@ -85,27 +85,12 @@ export function registerNotificationRoutes(
 
   app.get(PATH, { schema: { tags, querystring: listQuerySchema(spec) } }, async (request) => {
     const params = request.query as ListParams;
-    const requested = typeof params.limit === 'number' ? params.limit : DEFAULT_PAGE_SIZE;
-    const limit = requested === 0 ? MAX_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE);
-    const offset = typeof params.offset === 'number' ? params.offset : 0;
-    const page = await store.list({
-      where: buildConditions(spec, params, registry),
-      ordering: buildOrdering(spec, params.ordering),
-      limit,
-      offset,
-    });
+    const window = pageWindow(params);
+    const page = await readListPage(store, registry, params, window);
     const base = requestBaseUrl(request, baseUrl);
-    const link = (at: number) => {
-      const url = new URL(request.url, base);
-      url.searchParams.set('limit', String(limit));
-      if (at > 0) url.searchParams.set('offset', String(at));
-      else url.searchParams.delete('offset');
-      return `${base}${url.pathname}${url.search}`;
-    };
     return {
       count: page.count,
-      next: offset + limit < page.count ? link(offset + limit) : null,
-      previous: offset > 0 ? link(Math.max(0, offset - limit)) : null,
+      ...pageLinks(request, base, window, page.count),
       results: await view.objects(page.rows, base),
     };
   });

@@ -1,18 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 import { NotFoundError, type FieldErrors } from '../app-error.js';
-import { buildConditions, buildOrdering, type ListParams } from '../store/list-filters.js';
+import type { ListParams } from '../store/list-filters.js';
 import type { ResourceRegistry } from '../store/resource-registry.js';
 import { allFields, type ResourceSpec } from '../store/resource-spec.js';
 import type { Input } from '../store/resource-writer.js';
 import { requestBaseUrl } from './base-url.js';
+import { pageLinks, pageWindow, readListPage } from './list-page.js';
 import { resourcePath } from './resource-paths.js';
 import { bodySchema, idParamsSchema, listQuerySchema } from './resource-schemas.js';
 import { briefOf, type ResourceSerializer } from './resource-serializer.js';
 import { refuseInvalidBody } from './write-errors.js';
-
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 1000;
 
 /** What writes a resource: the generic writer, or a domain service for resources with rules. */
 export interface ResourceWriterPort {
@@ -58,28 +56,6 @@ export function normaliseAliases(spec: ResourceSpec, body: unknown): void {
   }
 }
 
-/** The URL of another page of the list `request` asked for. */
-export function pageUrl(
-  request: FastifyRequest,
-  base: string,
-  offset: number,
-  limit: number,
-): string {
-  const url = new URL(request.url, base);
-  url.searchParams.set('limit', String(limit));
-  if (offset > 0) url.searchParams.set('offset', String(offset));
-  else url.searchParams.delete('offset');
-  return `${base}${url.pathname}${url.search}`;
-}
-
-/** The page a list request asks for: `limit` (default 50, 0 for the most) and `offset`. */
-export function pageWindow(params: ListParams): { limit: number; offset: number } {
-  const requested = typeof params.limit === 'number' ? params.limit : DEFAULT_PAGE_SIZE;
-  const limit = requested === 0 ? MAX_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE);
-  const offset = typeof params.offset === 'number' ? params.offset : 0;
-  return { limit, offset };
-}
-
 interface RouteContext {
   readonly app: FastifyInstance;
   readonly deps: ResourceRouteDeps;
@@ -95,14 +71,9 @@ function registerList({ app, deps, spec, tag, path }: RouteContext): void {
     { schema: { tags: [tag], querystring: listQuerySchema(spec) } },
     async (request) => {
       const params = request.query as ListParams;
-      const { limit, offset } = pageWindow(params);
+      const window = pageWindow(params);
 
-      const page = await store.list({
-        where: buildConditions(spec, params, deps.registry),
-        ordering: buildOrdering(spec, params.ordering),
-        limit,
-        offset,
-      });
+      const page = await readListPage(store, deps.registry, params, window);
 
       const base = requestBaseUrl(request, deps.baseUrl);
       const results =
@@ -111,8 +82,7 @@ function registerList({ app, deps, spec, tag, path }: RouteContext): void {
           : await deps.serializer.serialize(spec, page.rows, base);
       return {
         count: page.count,
-        next: offset + limit < page.count ? pageUrl(request, base, offset + limit, limit) : null,
-        previous: offset > 0 ? pageUrl(request, base, Math.max(0, offset - limit), limit) : null,
+        ...pageLinks(request, base, window, page.count),
         results,
       };
     },

@@ -1,5 +1,6 @@
 import type { Severity } from '../config/settings.js';
 import { inSlices, type Db } from '../store/database.js';
+import { insertNewObject } from '../store/new-object.js';
 import { PreparedQuery } from '../store/prepared-query.js';
 import type { CorrelationRecord } from './event-input.js';
 import type { EventStatus } from './event-specs.js';
@@ -112,19 +113,8 @@ export async function sourceIdByName(tx: Db, name: string, now: string): Promise
 async function findOrCreateSource(tx: Db, name: string, now: string): Promise<number> {
   const [found] = await SOURCE_BY_NAME.rows(tx, [name]);
   if (found !== undefined) return Number(found.id);
-  const row = await tx
-    .insertInto('event_sources')
-    .values({
-      name,
-      description: `Created for alerts from ${name}`,
-      created: now,
-      last_updated: now,
-      tags: '[]',
-      custom_fields: '{}',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
+  const description = `Created for alerts from ${name}`;
+  return insertNewObject(tx, 'event_sources', now, { name, description });
 }
 
 /** A stored event as manual processing reads it. */

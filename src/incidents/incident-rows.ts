@@ -1,4 +1,5 @@
 import type { Db } from '../store/database.js';
+import { insertNewObject } from '../store/new-object.js';
 import type { DecidedEvent } from './incident-store.js';
 import { AUTOMATION_ACTOR } from './timeline.js';
 
@@ -18,28 +19,19 @@ export async function insertIncident(
   args: { event: DecidedEvent; title: string; groups: Array<Set<number>>; now: string },
 ): Promise<number> {
   const { event, title, groups, now } = args;
-  const row = await tx
-    .insertInto('incidents')
-    .values({
-      title,
-      description: `Auto-generated incident from event: ${event.message}`,
-      status: 'new',
-      severity: event.criticality,
-      detected_at: event.time,
-      resolved_at: null,
-      reporter: AUTOMATION_ACTOR,
-      commander: '',
-      responders: '[]',
-      auto_created: 1,
-      infra_groups: groupsJson(groups),
-      title_auto: 1,
-      last_event_at: event.time,
-      created: now,
-      last_updated: now,
-      tags: '[]',
-      custom_fields: '{}',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
+  return insertNewObject(tx, 'incidents', now, {
+    title,
+    description: `Auto-generated incident from event: ${event.message}`,
+    status: 'new',
+    severity: event.criticality,
+    detected_at: event.time,
+    resolved_at: null,
+    reporter: AUTOMATION_ACTOR,
+    commander: '',
+    responders: '[]',
+    auto_created: 1,
+    infra_groups: groupsJson(groups),
+    title_auto: 1,
+    last_event_at: event.time,
+  });
 }

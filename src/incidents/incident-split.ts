@@ -1,6 +1,7 @@
 import { NotFoundError, ValidationError } from '../app-error.js';
 import { SEVERITIES, type Severity } from '../config/settings.js';
 import type { Db } from '../store/database.js';
+import { insertNewObject } from '../store/new-object.js';
 import { eventScope, type TargetRef } from '../topology/event-scope.js';
 import type { TopologyIndex } from '../topology/topology-index.js';
 import { insertLinks } from './incident-links.js';
@@ -116,28 +117,19 @@ async function insertSplit(
     .map((e) => e.criticality)
     .reduce((a, b) => (SEVERITIES.indexOf(b) > SEVERITIES.indexOf(a) ? b : a));
   const open = ['new', 'investigating', 'identified'].includes(String(source.status));
-  const row = await tx
-    .insertInto('incidents')
-    .values({
-      title: `Split from #${request.incidentId}: ${String(source.title)}`.slice(0, 255),
-      description: `Events ${request.eventIds.join(', ')} moved out of #${request.incidentId}.`,
-      status: open ? source.status : 'new',
-      severity,
-      detected_at: now,
-      reporter: request.actor,
-      commander: '',
-      responders: '[]',
-      auto_created: 0,
-      title_auto: 0,
-      last_event_at: now,
-      created: now,
-      last_updated: now,
-      tags: '[]',
-      custom_fields: '{}',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
+  return insertNewObject(tx, 'incidents', now, {
+    title: `Split from #${request.incidentId}: ${String(source.title)}`.slice(0, 255),
+    description: `Events ${request.eventIds.join(', ')} moved out of #${request.incidentId}.`,
+    status: open ? source.status : 'new',
+    severity,
+    detected_at: now,
+    reporter: request.actor,
+    commander: '',
+    responders: '[]',
+    auto_created: 0,
+    title_auto: 0,
+    last_event_at: now,
+  });
 }
 
 async function linkScopes(tx: Db, topology: TopologyIndex, id: number, events: MovedEvent[]) {

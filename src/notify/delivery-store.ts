@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ExpressionBuilder } from 'kysely';
 
 import type { AnySchema, Db } from '../store/database.js';
+import { newObjectColumns } from '../store/new-object.js';
 import { maskSecret, maskUrl } from '../store/secret-mask.js';
 
 export const DELIVERY_CHANNELS = ['webhook', 'pagerduty'] as const;
@@ -67,10 +68,7 @@ export class DeliveryStore {
           status: 'pending',
           attempts: 0,
           next_attempt_at: now,
-          created: now,
-          last_updated: now,
-          tags: '[]',
-          custom_fields: '{}',
+          ...newObjectColumns(now),
         })),
       )
       .execute();

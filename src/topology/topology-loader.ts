@@ -41,16 +41,27 @@ const APP_LINKS = [
   ['business_application_virtual_machines', 'virtual_machine_id', 'vm'],
 ] as const;
 
+/** The rows of a link table as [owner, target] id pairs, ordered by owner, then target. */
+async function readLinks(
+  ex: Db,
+  table: string,
+  ownerColumn: string,
+  targetColumn: string,
+): Promise<Array<[number, number]>> {
+  const rows = await ex
+    .selectFrom(table)
+    .select([`${ownerColumn} as owner`, `${targetColumn} as target`])
+    .orderBy(ownerColumn)
+    .orderBy(targetColumn)
+    .execute();
+  return rows.map((row) => [Number(row.owner), Number(row.target)]);
+}
+
 /** The devices and VMs business applications are linked to directly. */
 async function loadAppLinks(ex: Db, index: TopologyIndex): Promise<void> {
   for (const [table, column, kind] of APP_LINKS) {
-    const rows = await ex
-      .selectFrom(table)
-      .select(['business_application_id as app', `${column} as target`])
-      .orderBy('business_application_id')
-      .orderBy(column)
-      .execute();
-    for (const row of rows) index.linkApp(Number(row.app), kind, Number(row.target));
+    const links = await readLinks(ex, table, 'business_application_id', column);
+    for (const [app, target] of links) index.linkApp(app, kind, target);
   }
 }
 
@@ -73,13 +84,8 @@ async function loadServices(ex: Db, index: TopologyIndex): Promise<void> {
     );
   }
   for (const [table, column, kind] of LINKS) {
-    const rows = await ex
-      .selectFrom(table)
-      .select(['technical_service_id as service', `${column} as target`])
-      .orderBy('technical_service_id')
-      .orderBy(column)
-      .execute();
-    for (const row of rows) index.linkService(Number(row.service), kind, Number(row.target));
+    const links = await readLinks(ex, table, 'technical_service_id', column);
+    for (const [service, target] of links) index.linkService(service, kind, target);
   }
 }
 

@@ -1,34 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { DEMO_SCRIPT } from '../../src/events/demo-scenario.js';
-import { loadDemoTopology } from '../../src/topology/demo-loader.js';
 import { engines } from '../support/databases.js';
-import { PLUGIN, startHarness, type Harness } from '../support/harness.js';
-import { PATHS, START, at, create, list, record } from '../automation/automation-fixtures.js';
+import { PLUGIN, type Harness } from '../support/harness.js';
+import { PATHS, at, create, list, record } from '../automation/automation-fixtures.js';
+import { idByName, useDemoHarness } from './demo-fixtures.js';
 
 const SERVICES = PATHS.technicalServices;
 const CHANGES = `${PLUGIN}/changes/`;
 
 describe.each(engines())('blast radius and downstream applications on %s', (engine) => {
   let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(engine);
-  });
-  beforeEach(async () => {
-    await h.reset();
-    h.clock.set(START);
-    await loadDemoTopology(h.faultline.registry, h.faultline.writer);
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-
-  /** The id of a demo object by name. */
-  async function idOf(path: string, name: string): Promise<number> {
-    const [found] = await list(h, path, `&name=${name}`);
-    expect(found, `${path} ${name}`).toBeDefined();
-    return found.id as number;
-  }
+  useDemoHarness(engine, (started) => (h = started));
 
   /** Plays the failures of the demo storm (not the clears), all at START. */
   async function storm(): Promise<void> {
@@ -153,10 +136,10 @@ describe.each(engines())('blast radius and downstream applications on %s', (engi
         object_type: objectType,
         object_id: objectId,
       });
-    const db01 = await idOf(PATHS.devices, 'db-01');
-    const postgres = await idOf(SERVICES, 'postgres-orders');
-    const crm = await idOf(SERVICES, 'crm-api');
-    const vmware = await idOf(PATHS.clusters, 'vmw-prod');
+    const db01 = await idByName(h, PATHS.devices, 'db-01');
+    const postgres = await idByName(h, SERVICES, 'postgres-orders');
+    const crm = await idByName(h, SERVICES, 'crm-api');
+    const vmware = await idByName(h, PATHS.clusters, 'vmw-prod');
     await change('device', db01, -180, 'db-01 firmware');
     await change('technical_service', postgres, -30, 'postgres-orders minor upgrade');
     await change('cluster', vmware, -600, 'vmw-prod patching');
@@ -196,7 +179,7 @@ describe.each(engines())('blast radius and downstream applications on %s', (engi
   });
 
   it('shows maintenance in the demo: the CRM database under maintenance degrades CRM', async () => {
-    const db03 = await idOf(PATHS.devices, 'db-03');
+    const db03 = await idByName(h, PATHS.devices, 'db-03');
     await create(h, PATHS.maintenance, {
       status: 'started',
       description: 'Storage firmware',
@@ -230,7 +213,7 @@ describe.each(engines())('blast radius and downstream applications on %s', (engi
 
   describe('dependency graph', () => {
     const graphOf = async (name: string, query = '') =>
-      h.call('GET', `${SERVICES}${await idOf(SERVICES, name)}/dependencies/graph/${query}`);
+      h.call('GET', `${SERVICES}${await idByName(h, SERVICES, name)}/dependencies/graph/${query}`);
 
     it('draws the services around one, with health and dependency types', async () => {
       await record(h, {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { loadDemoTopology } from '../../src/topology/demo-loader.js';
 import { engines } from '../support/databases.js';
-import { PLUGIN, startHarness, type Harness } from '../support/harness.js';
-import { PATHS, START, create, list, record } from '../automation/automation-fixtures.js';
+import { PLUGIN, type Harness } from '../support/harness.js';
+import { PATHS, create, record } from '../automation/automation-fixtures.js';
+import { idByName, useDemoHarness } from './demo-fixtures.js';
 
 const DEVICE_APPS = `${PLUGIN}/devices/downstream-applications/`;
 const CLUSTER_APPS = `${PLUGIN}/clusters/downstream-applications/`;
@@ -11,24 +11,7 @@ const APPS = `${PLUGIN}/business-applications/`;
 
 describe.each(engines())('downstream applications on %s', (engine) => {
   let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(engine);
-  });
-  beforeEach(async () => {
-    await h.reset();
-    h.clock.set(START);
-    await loadDemoTopology(h.faultline.registry, h.faultline.writer);
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-
-  /** The id of a demo object by name. */
-  async function idOf(path: string, name: string): Promise<number> {
-    const [found] = await list(h, path, `&name=${name}`);
-    expect(found, `${path} ${name}`).toBeDefined();
-    return found.id as number;
-  }
+  useDemoHarness(engine, (started) => (h = started));
 
   /** The list `{id}/` answers. */
   async function reached(path: string, id: number): Promise<any[]> {
@@ -47,7 +30,7 @@ describe.each(engines())('downstream applications on %s', (engine) => {
     create(h, APPS, { appcode, name: `${appcode} app`, owner: 'ops', ...links });
 
   it('lists what a device reaches through its services, as full application objects', async () => {
-    const apps = await reached(DEVICE_APPS, await idOf(PATHS.devices, 'db-01'));
+    const apps = await reached(DEVICE_APPS, await idByName(h, PATHS.devices, 'db-01'));
 
     expect(appcodes(apps)).toEqual(['MOBILE', 'PAY', 'SHOP']);
     expect(apps[0]).toMatchObject({
@@ -66,8 +49,8 @@ describe.each(engines())('downstream applications on %s', (engine) => {
   });
 
   it('includes applications linked to the device and to the VMs on it', async () => {
-    const esx02 = await idOf(PATHS.devices, 'esx-02');
-    const authVm = await idOf(PATHS.virtualMachines, 'auth-vm-01');
+    const esx02 = await idByName(h, PATHS.devices, 'esx-02');
+    const authVm = await idByName(h, PATHS.virtualMachines, 'auth-vm-01');
     await linkedApp('HOSTS', { devices: [esx02] });
     await linkedApp('IAM', { virtual_machines: [authVm] });
 
@@ -95,17 +78,17 @@ describe.each(engines())('downstream applications on %s', (engine) => {
   });
 
   it("follows a cluster's VMs, its own services and those of its member devices", async () => {
-    const k8s = await idOf(PATHS.clusters, 'k8s-prod');
-    const node = await idOf(PATHS.devices, 'k8s-node-02');
+    const k8s = await idByName(h, PATHS.clusters, 'k8s-prod');
+    const node = await idByName(h, PATHS.devices, 'k8s-node-02');
     const ops = await linkedApp('OPS', {});
     await create(h, PATHS.technicalServices, {
       name: 'node-exporter',
       devices: [node],
       business_apps: [ops.id],
     });
-    const vmware = await idOf(PATHS.clusters, 'vmw-prod');
+    const vmware = await idByName(h, PATHS.clusters, 'vmw-prod');
     await linkedApp('BATCH', {
-      virtual_machines: [await idOf(PATHS.virtualMachines, 'crm-web-vm-01')],
+      virtual_machines: [await idByName(h, PATHS.virtualMachines, 'crm-web-vm-01')],
     });
     await record(h, {
       dedupId: 'gateway-5xx',
@@ -128,8 +111,8 @@ describe.each(engines())('downstream applications on %s', (engine) => {
   });
 
   it("lists in the plugin's shape: results keyed by id, each with name and applications", async () => {
-    const db01 = await idOf(PATHS.devices, 'db-01');
-    const db03 = await idOf(PATHS.devices, 'db-03');
+    const db01 = await idByName(h, PATHS.devices, 'db-01');
+    const db03 = await idByName(h, PATHS.devices, 'db-03');
     const page = await h.call('GET', `${DEVICE_APPS}?name=db-01&name=db-03`);
 
     expect(page.status).toBe(200);
@@ -159,7 +142,7 @@ describe.each(engines())('downstream applications on %s', (engine) => {
   });
 
   it('is read-only and says which object is unknown', async () => {
-    const cluster = await idOf(PATHS.clusters, 'vmw-prod');
+    const cluster = await idByName(h, PATHS.clusters, 'vmw-prod');
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
       const answer = await h.call(method, `${CLUSTER_APPS}${cluster}/`, { body: {} });
       expect(answer.status, method).toBe(405);
