@@ -249,9 +249,11 @@ export function toFieldErrors(
     const target = perItem ? items[Number(segments.shift())] : single;
     if (target === undefined) continue;
     const root = segments.length === 0 && error.keyword === 'type';
-    const message = root
-      ? `Invalid data. Expected a dictionary, but got ${typeName(error.data)}.`
-      : messageOf(error);
+    const message = !root
+      ? messageOf(error)
+      : error.data === undefined
+        ? 'No data provided'
+        : `Invalid data. Expected a dictionary, but got ${typeName(error.data)}.`;
     add(target, root ? 'non_field_errors' : fieldOf(segments, error), message);
   }
   return perItem ? items : single;

@@ -108,9 +108,19 @@ function resolveTarget(
       : { ref: null, reason: `no ${given.type.replace('_', ' ')} with id ${given.id}` };
   }
   const match = topology.findByName(given.type, given.identifier);
-  return match.found
-    ? { ref: { type: given.type, id: match.id }, reason: null }
-    : { ref: null, reason: match.reason };
+  if (match.found) return { ref: { type: given.type, id: match.id }, reason: null };
+  // A repeat that names what is not (yet) known keeps the target the alert was found on.
+  const kept = stored === null ? null : storedTarget(topology, stored);
+  return kept ?? { ref: null, reason: match.reason };
+}
+
+/** The stored event's target, while it still exists. */
+function storedTarget(topology: TopologyIndex, stored: StoredEvent): ResolvedTarget | null {
+  if (stored.objectType == null || stored.objectId === null) return null;
+  const type = stored.objectType as TargetRef['type'];
+  return topology.has(type, stored.objectId)
+    ? { ref: { type, id: stored.objectId }, reason: null }
+    : null;
 }
 
 /**
@@ -148,7 +158,9 @@ export class EventProcessor {
       message: input.message,
       dedup_id: input.dedupId,
       status,
-      criticality: input.criticality,
+      // An ok clears the alert and says nothing of how bad it was: the stored criticality stays.
+      criticality:
+        input.status === 'ok' && stored !== null ? stored.criticality : input.criticality,
       event_source_id: sourceId,
       source_key: sourceId ?? 0,
       object_type: target.ref?.type ?? null,

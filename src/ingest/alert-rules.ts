@@ -25,8 +25,31 @@ export function toSeverity(value: string): Severity | null {
   return SEVERITY_ALIASES[lower] ?? null;
 }
 
+/** The message cut to MESSAGE_LIMIT characters (code points: an emoji is never split). */
 export function shortenMessage(message: string): string {
-  return message.length > MESSAGE_LIMIT ? `${message.slice(0, MESSAGE_LIMIT - 1)}…` : message;
+  if (message.length <= MESSAGE_LIMIT) return message;
+  const characters = Array.from(message);
+  if (characters.length <= MESSAGE_LIMIT) return message;
+  return `${characters.slice(0, MESSAGE_LIMIT - 1).join('')}…`;
+}
+
+/**
+ * ISO 8601 date and time (RFC 3339 as monitoring tools write it): date, `T` or a space, time
+ * to the minute or finer with any fraction, then `Z`, an offset, or nothing (read as UTC, so
+ * that the server's own time zone never shifts an alert).
+ */
+const ISO_TIME =
+  /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/** Milliseconds since the epoch of an ISO 8601 time, or NaN. */
+function parseIsoTime(value: string): number {
+  const match = ISO_TIME.exec(value.trim());
+  if (match === null) return Number.NaN;
+  const text = value.trim().replace(' ', 'T').replace(',', '.');
+  const zone = match[1];
+  if (zone === undefined) return Date.parse(`${text}Z`);
+  // An offset of hours alone (+02) is ISO 8601 too; Date.parse wants its minutes.
+  return Date.parse(/[+-]\d{2}$/.test(zone) ? `${text}:00` : text);
 }
 
 /**
@@ -38,7 +61,7 @@ export function checkTimestamp(
   clock: Clock,
 ): { time: string | null } | { error: string } {
   if (value === undefined) return { time: null };
-  const ms = Date.parse(value);
+  const ms = parseIsoTime(value);
   if (Number.isNaN(ms)) return { error: 'Enter a valid ISO 8601 timestamp.' };
   if (ms - clock.now().getTime() > FUTURE_SKEW_MS) {
     return { error: 'Timestamp is more than 5 minutes in the future.' };

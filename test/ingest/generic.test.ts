@@ -180,6 +180,31 @@ describe.each(engines())('generic alerts on %s', (engine) => {
     expect(ids).toEqual([stored[1].id, stored[0].id, stored[1].id]);
   });
 
+  it('keeps the target and the criticality a repeat does not say better', async () => {
+    const first = await postAlert(h, 'generic', documented());
+    // The check is renamed to a host Faultline does not know, then the alert clears.
+    await postAlert(h, 'generic', documented({ target: { type: 'device', identifier: 'nope' } }));
+    const cleared = await postAlert(h, 'generic', documented({ status: 'ok', severity: 'low' }));
+
+    expectStatus(cleared, 201);
+    expect(cleared.body.warning).toBeUndefined();
+    expect(await event(h, first.body.event_id)).toMatchObject({
+      object_type: 'device',
+      object_id: shop.dbHost.id,
+      is_valid: true,
+      status: 'ok',
+      criticality: 'critical',
+      occurrences: 3,
+    });
+  });
+
+  it('says no data was provided when a POST has no body', async () => {
+    const answer = await h.call('POST', '/api/plugins/business-application/alerts/generic/');
+
+    expectStatus(answer, 400);
+    expect(answer.body).toEqual({ errors: { non_field_errors: ['No data provided'] } });
+  });
+
   it('takes a list as a batch, each item standing alone', async () => {
     const answer = await postAlert(h, 'generic', [
       documented({ dedup_id: 'a' }),
