@@ -21,6 +21,13 @@ export type TokenCheck =
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/**
+ * How long a checked token is believed without asking the database again. Every request
+ * presents one, and a storm sends thousands a second; a token revoked by another process (the
+ * CLI) stops working within this time, one revoked through this store at once.
+ */
+export const TOKEN_CACHE_MS = 5_000;
+
 /** Every request looks its token up: built and compiled once. */
 const BY_HASH = new PreparedQuery<[string]>(1, (db, [hash]) =>
   db.selectFrom('api_tokens').selectAll().where('key_hash', '=', hash!),
@@ -48,6 +55,8 @@ function toToken(row: Record<string, unknown>): ApiToken {
  */
 export class TokenStore {
   private readonly lastUsedWritten = new Map<number, number>();
+  /** Valid tokens by key hash, each with the time until which it is believed. */
+  private readonly recent = new Map<string, { token: ApiToken; until: number }>();
 
   constructor(
     private readonly db: Db,
@@ -83,6 +92,7 @@ export class TokenStore {
 
   /** Revokes tokens by id or by name; returns how many were removed. */
   async revoke(idOrName: string): Promise<number> {
+    this.recent.clear();
     const id = /^\d+$/.test(idOrName) ? Number(idOrName) : -1;
     const result = await this.db
       .deleteFrom('api_tokens')
@@ -93,10 +103,23 @@ export class TokenStore {
 
   /** Checks a presented key; records its use at most once a minute. */
   async check(key: string): Promise<TokenCheck> {
-    const [row] = await BY_HASH.rows(this.db, [hashKey(key)]);
-    if (row === undefined) return { ok: false, reason: 'invalid' };
-    const token = toToken(row);
+    const hash = hashKey(key);
     const now = this.clock.now();
+    const known = this.recent.get(hash);
+    let token: ApiToken;
+    if (known !== undefined && known.until > now.getTime()) {
+      token = known.token;
+    } else {
+      const [row] = await BY_HASH.rows(this.db, [hash]);
+      if (row === undefined) {
+        this.recent.delete(hash);
+        return { ok: false, reason: 'invalid' };
+      }
+      token = toToken(row);
+      // Bounded: a key is remembered only once it proved valid, and the map is emptied when full.
+      if (this.recent.size >= 10_000) this.recent.clear();
+      this.recent.set(hash, { token, until: now.getTime() + TOKEN_CACHE_MS });
+    }
     if (token.expires !== null && Date.parse(token.expires) <= now.getTime()) {
       return { ok: false, reason: 'expired' };
     }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { engines } from '../support/databases.js';
 import { BASE, PLUGIN, startHarness, type Harness } from '../support/harness.js';
+import { TOKEN_CACHE_MS } from '../../src/api/token-store.js';
 import { PATHS, START, countOf, create, read } from './api-fixtures.js';
 
 const { devices, businessApplications, technicalServices, eventSources } = PATHS;
@@ -50,6 +51,32 @@ describe.each(engines())('authentication and error answers on %s', (engine) => {
       expect(unknown.status).toBe(401);
       expect(unknown.body).toEqual({ detail: 'Invalid token' });
       expect(malformed.status).toBe(401);
+    });
+
+    it('asks the database again after a few seconds: a token another process revoked stops', async () => {
+      const token = await h.faultline.tokens.create({ name: 'cli', writeEnabled: false });
+      expect((await h.call('GET', devices, { token: token.key })).status).toBe(200);
+      // As `faultline tokens revoke` in another process does: the row goes, this one's memory not.
+      await h.faultline.database.db
+        .deleteFrom('api_tokens')
+        .where('id', '=', token.token.id)
+        .execute();
+
+      const soon = await h.call('GET', devices, { token: token.key });
+      h.clock.advance(TOKEN_CACHE_MS + 1);
+      const later = await h.call('GET', devices, { token: token.key });
+
+      expect(soon.status).toBe(200);
+      expect(later.status).toBe(401);
+    });
+
+    it('refuses a token revoked through this server at once', async () => {
+      const token = await h.faultline.tokens.create({ name: 'gone', writeEnabled: false });
+      expect((await h.call('GET', devices, { token: token.key })).status).toBe(200);
+
+      await h.faultline.tokens.revoke('gone');
+
+      expect((await h.call('GET', devices, { token: token.key })).status).toBe(401);
     });
 
     it('answers 401 to an expired token and accepts one that has not expired yet', async () => {
