@@ -85,20 +85,34 @@ export function gatherEvidence(
   return { explainers: explainers ?? new Map(), groups: covering, alerting };
 }
 
-/** The evidence with more alerting services added (an event's), without recomputing it. */
-export function extendEvidence(
-  evidence: Evidence,
-  services: readonly number[],
-  graph: DependencyView,
-  group: ReadonlySet<number> | null = null,
-): Evidence {
-  const added = services.filter((s) => !evidence.alerting.has(s));
-  if (added.length === 0 && group === null) return evidence;
-  let explainers: ReadonlyMap<number, number> = evidence.explainers;
-  for (const service of added) explainers = narrow(explainers, service, graph);
-  const alerting = new Set([...evidence.alerting, ...added]);
-  const groups = evidence.groups.filter((g) => added.every((s) => covers(g, s, graph)));
-  if (group !== null && [...alerting].every((s) => covers(group, s, graph))) groups.push(group);
+/**
+ * The evidence of two incidents' alerting services together, from each one's: a service
+ * explains both when it explains each, as deep as the deeper of the two. Costs the smaller
+ * set of explainers, not a walk per service.
+ */
+export function combineEvidence(a: Evidence, b: Evidence, graph: DependencyView): Evidence {
+  const alerting = new Set([...a.alerting, ...b.alerting]);
+  const coverAll = (group: ReadonlySet<number>, side: Evidence) =>
+    [...side.alerting].every((s) => covers(group, s, graph));
+  const seen = new Set<string>();
+  const groups = [
+    ...a.groups.filter((g) => coverAll(g, b)),
+    ...b.groups.filter((g) => coverAll(g, a)),
+  ].filter((g) => {
+    const key = [...g].sort((x, y) => x - y).join();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  // Nothing alerting on one side adds no condition: the other's explainers stand.
+  if (b.alerting.size === 0) return { explainers: a.explainers, groups, alerting };
+  if (a.alerting.size === 0) return { explainers: new Map(), groups, alerting };
+  const [small, large] = a.explainers.size <= b.explainers.size ? [a, b] : [b, a];
+  const explainers = new Map<number, number>();
+  for (const [node, depth] of small.explainers) {
+    const other = large.explainers.get(node);
+    if (other !== undefined) explainers.set(node, Math.max(depth, other));
+  }
   return { explainers, groups, alerting };
 }
 

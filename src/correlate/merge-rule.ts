@@ -2,7 +2,7 @@ import type { DependencyView } from '../topology/topology-index.js';
 import type { IncidentView } from './correlation-types.js';
 import type { FaultlineRule } from './faultline-rule.js';
 import { FULL_CAUSE_SHARE } from './weights.js';
-import { bestHypothesis, extendEvidence } from './hypothesis.js';
+import { bestHypothesis, combineEvidence } from './hypothesis.js';
 
 const MINUTE_MS = 60_000;
 
@@ -25,9 +25,10 @@ export function explainedTogether(
   for (const service of alertingB) {
     if (a.services.has(service) && !a.context.has(service)) return true;
   }
-  let evidence = extendEvidence(rule.evidenceOf(a), alertingB, graph);
-  for (const group of b.groups) evidence = extendEvidence(evidence, [], graph, group);
-  const best = bestHypothesis(evidence, graph);
+  const best = bestHypothesis(
+    combineEvidence(rule.evidenceOf(a), rule.evidenceOf(b), graph),
+    graph,
+  );
   if (best === undefined) return false;
   if (best.alerting) return true;
   const share = Math.max(best.share, rule.globalShare(best.root));

@@ -1,5 +1,5 @@
 import type { Db } from '../store/database.js';
-import { PreparedQuery } from '../store/prepared-query.js';
+import { PreparedQuery, deferWrite } from '../store/prepared-query.js';
 
 /** The link tables of an incident: table, column of the other side, field of its scope. */
 export const LINKS = [
@@ -16,16 +16,16 @@ export async function insertServices(
   context: readonly number[],
 ): Promise<void> {
   if (services.length === 0) return;
-  await tx
-    .insertInto('incident_services')
-    .values(
+  await deferWrite(
+    tx,
+    tx.insertInto('incident_services').values(
       services.map((s) => ({
         incident_id: id,
         technical_service_id: s,
         context: context.includes(s) ? 1 : 0,
       })),
-    )
-    .execute();
+    ),
+  );
 }
 
 /** Records the incident's root causes, best first. */
@@ -35,12 +35,14 @@ export async function insertRootCauses(
   roots: readonly number[],
 ): Promise<void> {
   if (roots.length === 0) return;
-  await tx
-    .insertInto('incident_root_causes')
-    .values(
-      roots.map((service, rank) => ({ incident_id: id, technical_service_id: service, rank })),
-    )
-    .execute();
+  await deferWrite(
+    tx,
+    tx
+      .insertInto('incident_root_causes')
+      .values(
+        roots.map((service, rank) => ({ incident_id: id, technical_service_id: service, rank })),
+      ),
+  );
 }
 
 /** Links the incident to `ids` in the link table `table`. */
@@ -52,10 +54,10 @@ export async function insertLinks(
   ids: number[],
 ) {
   if (ids.length === 0) return;
-  await tx
-    .insertInto(table)
-    .values(ids.map((other) => ({ incident_id: id, [column]: other })))
-    .execute();
+  await deferWrite(
+    tx,
+    tx.insertInto(table).values(ids.map((other) => ({ incident_id: id, [column]: other }))),
+  );
 }
 
 /** Links an event to an incident; affects no row when it is already linked. */

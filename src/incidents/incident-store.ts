@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Severity } from '../config/settings.js';
 import type { Db } from '../store/database.js';
-import { deferUpdateById, updateById } from '../store/prepared-query.js';
+import { deferUpdateById, deferWrite, updateById } from '../store/prepared-query.js';
 import { LINK_EVENT, insertLinks, insertRootCauses, insertServices } from './incident-links.js';
 import type { EventScope } from '../topology/event-scope.js';
 import type { DependencyView } from '../topology/topology-index.js';
@@ -207,12 +207,14 @@ export class IncidentStore {
       (s) => state.context.has(s) && !scope.context.includes(s),
     );
     if (confirmed.length > 0) {
-      await tx
-        .updateTable('incident_services')
-        .set({ context: 0 })
-        .where('incident_id', '=', state.id)
-        .where('technical_service_id', 'in', confirmed)
-        .execute();
+      await deferWrite(
+        tx,
+        tx
+          .updateTable('incident_services')
+          .set({ context: 0 })
+          .where('incident_id', '=', state.id)
+          .where('technical_service_id', 'in', confirmed),
+      );
       confirmed.forEach((s) => state.context.delete(s));
     }
     scope.context.filter((s) => services.includes(s)).forEach((s) => state.context.add(s));
@@ -235,11 +237,13 @@ export class IncidentStore {
     const fresh = groups.filter((g) => !known.has(key(g)));
     if (fresh.length === 0) return;
     state.groups.push(...fresh.map((g) => new Set(g)));
-    await tx
-      .updateTable('incidents')
-      .set({ infra_groups: groupsJson(state.groups) })
-      .where('id', '=', state.id)
-      .execute();
+    await deferWrite(
+      tx,
+      tx
+        .updateTable('incidents')
+        .set({ infra_groups: groupsJson(state.groups) })
+        .where('id', '=', state.id),
+    );
   }
 
   /** Re-ranks the root causes now and stores them (and an automatic title). */
@@ -262,7 +266,7 @@ export class IncidentStore {
     const roots = ranked.roots;
     if (roots.join() === state.rootCauses.join()) return;
     state.rootCauses = roots;
-    await tx.deleteFrom('incident_root_causes').where('incident_id', '=', state.id).execute();
+    await deferWrite(tx, tx.deleteFrom('incident_root_causes').where('incident_id', '=', state.id));
     await insertRootCauses(tx, state.id, roots);
     if (state.titleAuto) {
       state.title = incidentTitle(roots.slice(0, ranked.titled), this.graph(), message);

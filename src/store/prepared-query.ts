@@ -120,3 +120,13 @@ function updateQuery(
   }
   return [query, [...columns.map((c) => changes[c]), id]];
 }
+
+/**
+ * Runs a write built for this one call whose result nobody reads, as PreparedQuery.defer does:
+ * on PostgreSQL it travels with the next statement of the transaction.
+ */
+export async function deferWrite(db: Db, query: Compilable): Promise<void> {
+  const compiled = query.compile();
+  if (runDirect(db, compiled.sql, compiled.parameters) !== null) return;
+  await db.executeQuery(deferred(compiled));
+}
