@@ -1,38 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
+import { layeredGraph, sequence } from '../../test/support/layered-graph.js';
 import { viewOf, withAdded } from '../correlate/failing-dependents.js';
-import { TopologyIndex } from '../topology/topology-index.js';
 import { AlertingCounts } from './alerting-counts.js';
-
-/** A layered graph: 4 roots, 12 middles, 36 leaves, each below one or two of the layer above. */
-function layered(): TopologyIndex {
-  const index = new TopologyIndex(1, 5);
-  for (let id = 1; id <= 52; id++) index.addService(id, `s${id}`);
-  let dep = 0;
-  const link = (up: number, down: number) =>
-    index.addDependency(++dep, up, down, 'normal', `d${dep}`);
-  for (let m = 5; m <= 16; m++) {
-    link(1 + (m % 4), m);
-    if (m % 3 === 0) link(1 + ((m + 1) % 4), m);
-  }
-  for (let leaf = 17; leaf <= 52; leaf++) {
-    link(5 + (leaf % 12), leaf);
-    if (leaf % 5 === 0) link(5 + ((leaf + 7) % 12), leaf);
-  }
-  return index;
-}
-
-/** A deterministic pseudo-random sequence (Park–Miller). */
-function sequence(seed: number): () => number {
-  let state = seed;
-  return () => (state = (state * 48271) % 2147483647) / 2147483647;
-}
 
 const sorted = (list: readonly number[]) => [...list].sort((a, b) => a - b);
 
 describe('alerting counts over the open incidents', () => {
   it('keeps the shown-failing lists equal to those counted afresh as services come and go', () => {
-    const graph = layered();
+    const graph = layeredGraph();
     const counts = new AlertingCounts(graph);
     const refs = new Map<number, number>();
     const next = sequence(7);
@@ -58,7 +34,7 @@ describe('alerting counts over the open incidents', () => {
   });
 
   it('sees an event added to them as if its services were alerting already', () => {
-    const graph = layered();
+    const graph = layeredGraph();
     const counts = new AlertingCounts(graph);
     const listed = [17, 29, 41, 6, 30];
     for (const s of listed) counts.addService(s, 1);
