@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { engines } from '../support/databases.js';
-import { PLUGIN, startHarness, type Harness } from '../support/harness.js';
+import { PLUGIN, type Harness } from '../support/harness.js';
 import {
   AUTO_RESOLVE,
   PATHS,
-  START,
   at,
   create,
   dependsOn,
@@ -14,8 +13,8 @@ import {
   read,
   send,
   service,
-  shopTopology,
   type ShopTopology,
+  useShopHarness,
 } from '../automation/automation-fixtures.js';
 
 const APPS = `${PLUGIN}/business-applications/`;
@@ -24,16 +23,9 @@ const SERVICES = PATHS.technicalServices;
 describe.each(engines())('service health through the API on %s', (engine) => {
   let h: Harness;
   let shop: ShopTopology;
-  beforeAll(async () => {
-    h = await startHarness(engine, AUTO_RESOLVE);
-  });
-  beforeEach(async () => {
-    await h.reset();
-    h.clock.set(START);
-    shop = await shopTopology(h);
-  });
-  afterAll(async () => {
-    await h.close();
+  useShopHarness(engine, AUTO_RESOLVE, (started, topology) => {
+    h = started;
+    shop = topology;
   });
 
   const dbDown = () =>

@@ -1,9 +1,10 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 
 import type { EventInput, EventOutcome } from '../../src/events/event-input.js';
 import type { EventPipeline } from '../../src/events/event-pipeline.js';
 import { createFaultline } from '../../src/faultline.js';
-import { PLUGIN, type Harness } from '../support/harness.js';
+import type { EngineName } from '../support/databases.js';
+import { PLUGIN, startHarness, type Harness } from '../support/harness.js';
 
 /** The list path of every resource the automation scenarios touch. */
 export const PATHS = {
@@ -212,4 +213,28 @@ export async function shopTopology(h: Harness): Promise<ShopTopology> {
   await dependsOn(h, webShop, ordersApi);
   const source = await eventSource(h);
   return { source, dbHost, mailHost, database, ordersApi, billingApi, webShop, mail };
+}
+
+/**
+ * Registers the hooks of a suite on the small shop: starts one harness on `engine` with `env`
+ * for the suite; before each test empties it, sets the clock to START, builds the shop and
+ * hands both to `receive`; closes the harness after the suite.
+ */
+export function useShopHarness(
+  engine: EngineName,
+  env: Record<string, string>,
+  receive: (h: Harness, shop: ShopTopology) => void,
+): void {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(engine, env);
+  });
+  beforeEach(async () => {
+    await h.reset();
+    h.clock.set(START);
+    receive(h, await shopTopology(h));
+  });
+  afterAll(async () => {
+    await h.close();
+  });
 }

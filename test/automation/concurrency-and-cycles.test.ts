@@ -18,9 +18,9 @@ import {
   secondInstance,
   send,
   service,
-  shopTopology,
   type Alert,
   type ShopTopology,
+  useShopHarness,
 } from './automation-fixtures.js';
 
 const STORM_SIZE = 50;
@@ -28,16 +28,9 @@ const STORM_SIZE = 50;
 describe.each(engines())('concurrent storms on %s', (engine) => {
   let h: Harness;
   let shop: ShopTopology;
-  beforeAll(async () => {
-    h = await startHarness(engine);
-  });
-  beforeEach(async () => {
-    await h.reset();
-    h.clock.set(START);
-    shop = await shopTopology(h);
-  });
-  afterAll(async () => {
-    await h.close();
+  useShopHarness(engine, {}, (started, topology) => {
+    h = started;
+    shop = topology;
   });
 
   /** One storm: alerts on the database host, the database and the services depending on it. */

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { engines } from '../support/databases.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 import {
   AUTO_RESOLVE,
   PATHS,
-  START,
   at,
   create,
   ids,
@@ -13,24 +12,17 @@ import {
   patch,
   read,
   send,
-  shopTopology,
   type Alert,
   type ShopTopology,
+  useShopHarness,
 } from './automation-fixtures.js';
 
 describe.each(engines())('maintenance windows on %s', (engine) => {
   let h: Harness;
   let shop: ShopTopology;
-  beforeAll(async () => {
-    h = await startHarness(engine, AUTO_RESOLVE);
-  });
-  beforeEach(async () => {
-    await h.reset();
-    h.clock.set(START);
-    shop = await shopTopology(h);
-  });
-  afterAll(async () => {
-    await h.close();
+  useShopHarness(engine, AUTO_RESOLVE, (started, topology) => {
+    h = started;
+    shop = topology;
   });
 
   /** A window on one object, from `from` to `to` minutes after START. */

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { engines } from '../support/databases.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 import {
   AUTO_RESOLVE,
   PATHS,
@@ -12,26 +12,19 @@ import {
   patch,
   read,
   send,
-  shopTopology,
   timeline,
   timelineKinds,
   type Alert,
   type ShopTopology,
+  useShopHarness,
 } from './automation-fixtures.js';
 
 describe.each(engines())('automatic resolution and reopening on %s', (engine) => {
   let h: Harness;
   let shop: ShopTopology;
-  beforeAll(async () => {
-    h = await startHarness(engine, AUTO_RESOLVE);
-  });
-  beforeEach(async () => {
-    await h.reset();
-    h.clock.set(START);
-    shop = await shopTopology(h);
-  });
-  afterAll(async () => {
-    await h.close();
+  useShopHarness(engine, AUTO_RESOLVE, (started, topology) => {
+    h = started;
+    shop = topology;
   });
 
   /** An alert on the database host under `dedup`. */

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { engines } from '../support/databases.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 import {
   PATHS,
   START,
@@ -12,24 +12,17 @@ import {
   patch,
   read,
   send,
-  shopTopology,
   timeline,
   type ShopTopology,
+  useShopHarness,
 } from './automation-fixtures.js';
 
 describe.each(engines())('correlating alert storms on %s', (engine) => {
   let h: Harness;
   let shop: ShopTopology;
-  beforeAll(async () => {
-    h = await startHarness(engine);
-  });
-  beforeEach(async () => {
-    await h.reset();
-    h.clock.set(START);
-    shop = await shopTopology(h);
-  });
-  afterAll(async () => {
-    await h.close();
+  useShopHarness(engine, {}, (started, topology) => {
+    h = started;
+    shop = topology;
   });
 
   const onDevice = (d: any): [string, number] => ['device', d.id];

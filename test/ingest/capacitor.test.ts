@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   AUTO_RESOLVE,
-  START,
   at,
-  shopTopology,
   type ShopTopology,
+  useShopHarness,
 } from '../automation/automation-fixtures.js';
 import { engines } from '../support/databases.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 import { event, eventCount, expectStatus, incident, postAlert } from './ingest-fixtures.js';
 
 /** The payload the plugin documents for alerts/capacitor/. */
@@ -30,16 +29,9 @@ function documented(extra: Record<string, unknown> = {}) {
 describe.each(engines())('Capacitor alerts on %s', (engine) => {
   let h: Harness;
   let shop: ShopTopology;
-  beforeAll(async () => {
-    h = await startHarness(engine, AUTO_RESOLVE);
-  });
-  beforeEach(async () => {
-    await h.reset();
-    h.clock.set(START);
-    shop = await shopTopology(h);
-  });
-  afterAll(async () => {
-    await h.close();
+  useShopHarness(engine, AUTO_RESOLVE, (started, topology) => {
+    h = started;
+    shop = topology;
   });
 
   it('stores the documented payload on the device and opens an incident', async () => {

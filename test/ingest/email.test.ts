@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   AUTO_RESOLVE,
-  START,
   at,
-  shopTopology,
   type ShopTopology,
+  useShopHarness,
 } from '../automation/automation-fixtures.js';
 import { engines } from '../support/databases.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 import { event, eventCount, expectStatus, incident, postAlert } from './ingest-fixtures.js';
 
 const ORIGINAL = '<20260301120000.4711@nagios.example.com>';
@@ -44,16 +43,9 @@ function reply(subject: string, extra: Record<string, unknown> = {}) {
 describe.each(engines())('e-mail alerts on %s', (engine) => {
   let h: Harness;
   let shop: ShopTopology;
-  beforeAll(async () => {
-    h = await startHarness(engine, AUTO_RESOLVE);
-  });
-  beforeEach(async () => {
-    await h.reset();
-    h.clock.set(START);
-    shop = await shopTopology(h);
-  });
-  afterAll(async () => {
-    await h.close();
+  useShopHarness(engine, AUTO_RESOLVE, (started, topology) => {
+    h = started;
+    shop = topology;
   });
 
   it('stores the documented payload: subject and body as the message', async () => {

@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   AUTO_RESOLVE,
   PATHS,
-  START,
   at,
   patch,
-  shopTopology,
   timeline,
   type ShopTopology,
+  useShopHarness,
 } from '../automation/automation-fixtures.js';
 import { engines } from '../support/databases.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 import { event, eventCount, expectStatus, incident, postAlert } from './ingest-fixtures.js';
 
 const ROUTING_KEY = 'R0123456789abcdef0123456789abcde';
@@ -48,16 +47,9 @@ const followUp = (action: string, dedup = 'db-host-01/disk') => ({
 describe.each(engines())('PagerDuty Events API v2 on %s', (engine) => {
   let h: Harness;
   let shop: ShopTopology;
-  beforeAll(async () => {
-    h = await startHarness(engine, AUTO_RESOLVE);
-  });
-  beforeEach(async () => {
-    await h.reset();
-    h.clock.set(START);
-    shop = await shopTopology(h);
-  });
-  afterAll(async () => {
-    await h.close();
+  useShopHarness(engine, AUTO_RESOLVE, (started, topology) => {
+    h = started;
+    shop = topology;
   });
 
   const send = (body: unknown) => postAlert(h, 'pagerduty', body);
