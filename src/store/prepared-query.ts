@@ -61,10 +61,8 @@ export class PreparedQuery<Values extends readonly unknown[]> {
    * Runs a write whose result nobody reads. On PostgreSQL it travels with the next statement
    * of the transaction (see `deferred`): its failure fails the transaction there.
    */
-  async defer(db: Db, values: Values): Promise<void> {
-    const query = this.bind(db, values);
-    if (runDirect(db, query.sql, query.parameters) !== null) return;
-    await db.executeQuery(deferred(query));
+  defer(db: Db, values: Values): Promise<void> {
+    return runDeferred(db, this.bind(db, values));
   }
 
   /** The rows the query returns. */
@@ -125,8 +123,12 @@ function updateQuery(
  * Runs a write built for this one call whose result nobody reads, as PreparedQuery.defer does:
  * on PostgreSQL it travels with the next statement of the transaction.
  */
-export async function deferWrite(db: Db, query: Compilable): Promise<void> {
-  const compiled = query.compile();
-  if (runDirect(db, compiled.sql, compiled.parameters) !== null) return;
-  await db.executeQuery(deferred(compiled));
+export function deferWrite(db: Db, query: Compilable): Promise<void> {
+  return runDeferred(db, query.compile());
+}
+
+/** At once on SQLite's connection inside a write transaction; else marked as deferred. */
+async function runDeferred(db: Db, query: CompiledQuery): Promise<void> {
+  if (runDirect(db, query.sql, query.parameters) !== null) return;
+  await db.executeQuery(deferred(query));
 }

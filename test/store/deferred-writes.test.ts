@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { type Database } from '../../src/store/database.js';
+import type { Database } from '../../src/store/database.js';
 import { PreparedQuery } from '../../src/store/prepared-query.js';
 import { engines, freshDatabase, type TestDatabase } from '../support/databases.js';
 
