@@ -2,8 +2,6 @@ import type { Clock } from '../clock.js';
 import type { AutomationSettings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import type { Db } from '../store/database.js';
-import { reserveId } from '../store/id-reservation.js';
-import { PreparedQuery } from '../store/prepared-query.js';
 import { toStoredTime } from '../store/row-codec.js';
 import {
   activeMaintenance,
@@ -18,6 +16,12 @@ import { rank } from '../incidents/severity-raise.js';
 import { Correlator } from './correlator.js';
 import type { CorrelationRecord, EventInput, EventOutcome, TargetInput } from './event-input.js';
 import {
+  changedEventValues,
+  completeEvent,
+  insertEvent,
+  type EventValues,
+} from './event-insert.js';
+import {
   findEventByAlert,
   noteAlertStored,
   findEventById,
@@ -28,44 +32,6 @@ import {
   type ProcessableEvent,
   type StoredEvent,
 } from './event-rows.js';
-
-/** The columns of a new event, in the order INSERT_EVENT takes them. */
-const INSERTED_COLUMNS = [
-  'message',
-  'dedup_id',
-  'status',
-  'criticality',
-  'event_source_id',
-  'source_key',
-  'object_type',
-  'object_id',
-  'is_valid',
-  'invalid_reason',
-  'maintenance_id',
-  'last_updated',
-  'raw',
-  'tags',
-  'custom_fields',
-  'created_at',
-  'last_seen_at',
-  'occurrences',
-  'created',
-] as const;
-
-const INSERT_EVENT = new PreparedQuery<unknown[]>(INSERTED_COLUMNS.length, (db, v) =>
-  db
-    .insertInto('events')
-    .values(Object.fromEntries(INSERTED_COLUMNS.map((c, i) => [c, v[i]])))
-    .returning('id'),
-);
-
-/** INSERT_EVENT with an id reserved ahead (see reserveId): nobody waits for its answer. */
-const INSERT_EVENT_AS = new PreparedQuery<unknown[]>(INSERTED_COLUMNS.length + 1, (db, v) =>
-  db.insertInto('events').values({
-    ...Object.fromEntries(INSERTED_COLUMNS.map((c, i) => [c, v[i]])),
-    id: v[INSERTED_COLUMNS.length],
-  }),
-);
 
 /** A unit of work: an alert to record (dedup by source + dedup_id), or a stored event to edit. */
 export interface EventJob {
@@ -154,7 +120,7 @@ export class EventProcessor {
         : null;
     const status = maintenance === null ? input.status : 'suppressed';
 
-    const values = {
+    const values: EventValues = {
       message: input.message,
       dedup_id: input.dedupId,
       status,
@@ -169,11 +135,10 @@ export class EventProcessor {
       invalid_reason: target.reason,
       maintenance_id: maintenance?.id ?? null,
       last_updated: now,
-      ...(input.raw === undefined ? {} : { raw: JSON.stringify(input.raw) }),
-      ...(input.tags === undefined ? {} : { tags: JSON.stringify(input.tags) }),
-      ...(input.customFields === undefined
-        ? {}
-        : { custom_fields: JSON.stringify(input.customFields) }),
+      raw: input.raw === undefined ? undefined : JSON.stringify(input.raw),
+      tags: input.tags === undefined ? undefined : JSON.stringify(input.tags),
+      custom_fields:
+        input.customFields === undefined ? undefined : JSON.stringify(input.customFields),
     };
     const eventId = await this.save(tx, job, stored, values, time, now);
 
@@ -245,37 +210,17 @@ export class EventProcessor {
     tx: Db,
     job: EventJob,
     stored: StoredEvent | null,
-    values: Record<string, unknown>,
+    values: EventValues,
     time: string,
     now: string,
   ): Promise<number> {
-    if (stored === null) {
-      const row: Record<string, unknown> = {
-        ...values,
-        raw: values.raw ?? '{}',
-        tags: values.tags ?? '[]',
-        custom_fields: values.custom_fields ?? '{}',
-        created_at: time,
-        last_seen_at: time,
-        occurrences: 1,
-        created: now,
-      };
-      noteAlertStored(tx, job.input.dedupId);
-      const columns = INSERTED_COLUMNS.map((c) => row[c]);
-      const id = await reserveId(tx, 'events');
-      if (id !== null) {
-        await INSERT_EVENT_AS.defer(tx, [...columns, id]);
-        return id;
-      }
-      const inserted = await INSERT_EVENT.rows<{ id: unknown }>(tx, columns);
-      return Number(inserted[0]!.id);
-    }
     noteAlertStored(tx, job.input.dedupId);
+    if (stored === null) return insertEvent(tx, values, time, now);
     const edit = job.edit;
     await tx
       .updateTable('events')
       .set((eb) => ({
-        ...values,
+        ...changedEventValues(values),
         ...(edit === undefined
           ? { last_seen_at: time, occurrences: eb('occurrences', '+', 1) }
           : {
@@ -313,7 +258,7 @@ export class EventProcessor {
     } else if (created && c.status !== 'triggered') {
       record = this.correlator.skipped(c.eventId, `status ${c.status}`, c.now);
     }
-    if (record !== null) await saveCorrelation(tx, c.eventId, record);
+    await completeEvent(tx, c.eventId, record);
 
     const incidentId = record?.incident_id ?? open[0] ?? null;
     return {

@@ -222,10 +222,16 @@ export class IncidentIndex {
   /** Every incident listing one of the services or something that depends on one of them. */
   onOrBelow(services: Iterable<number>): IncidentState[] {
     const ids = new Set<number>();
+    const out: IncidentState[] = [];
     for (const service of services) {
-      for (const id of this.covering.get(service) ?? []) ids.add(id);
+      for (const id of this.covering.get(service) ?? []) {
+        if (ids.has(id)) continue;
+        ids.add(id);
+        const state = this.incidents.get(id);
+        if (state !== undefined) out.push(state);
+      }
     }
-    return [...ids].flatMap((id) => this.incidents.get(id) ?? []);
+    return out;
   }
 
   /**

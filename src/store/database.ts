@@ -75,6 +75,11 @@ export function runDirect<Row>(
   return runner === undefined ? null : (runner(sql, parameters) as QueryResult<Row>);
 }
 
+/** Whether `db` is an SQLite write transaction, whose statements run at once (see runDirect). */
+export function isSqliteWrite(db: Db): boolean {
+  return directRunners.has(db);
+}
+
 function sqliteSql(durability: SqliteDurability): DialectSql {
   return {
     name: 'sqlite',

@@ -1,22 +1,25 @@
 import { PostgresAdapter, sql } from 'kysely';
 
-import type { Db } from './database.js';
+import { isSqliteWrite, type Db } from './database.js';
 
-/** How many ids one trip to a PostgreSQL sequence reserves. */
+/** How many ids one reservation hands out. */
 const BLOCK = 64;
 
 /** The ids reserved and not yet used, by transaction and table. */
 const reserved = new WeakMap<Db, Map<string, number[]>>();
 
 /**
- * An id for a row about to be inserted into `table`, handed out ahead by PostgreSQL's sequence
- * (in blocks, one round trip for many rows), so that the insert needs no answer and can travel
- * deferred with the next statement. Null on SQLite, whose inserts run at once and answer with
- * their id. An id reserved and not used (a transaction rolled back) is skipped, as sequences
- * always do.
+ * An id for a row about to be inserted into `table`, handed out ahead, so that the insert needs
+ * no answer: on PostgreSQL it can travel deferred with the next statement, on SQLite it can
+ * wait until the row is complete. PostgreSQL's sequence hands out blocks (one round trip for
+ * many rows); an id reserved and not used (a transaction rolled back) is skipped, as sequences
+ * always do. On SQLite the write transaction holds the database's write lock, so the ids after
+ * the table's AUTOINCREMENT counter are this transaction's: every insert into `table` in it
+ * must then take its id from here. Null outside a write transaction on SQLite.
  */
 export async function reserveId(tx: Db, table: string): Promise<number | null> {
-  if (!(tx.getExecutor().adapter instanceof PostgresAdapter)) return null;
+  const postgres = tx.getExecutor().adapter instanceof PostgresAdapter;
+  if (!postgres && !isSqliteWrite(tx)) return null;
   let tables = reserved.get(tx);
   if (tables === undefined) {
     tables = new Map();
@@ -24,10 +27,36 @@ export async function reserveId(tx: Db, table: string): Promise<number | null> {
   }
   let ids = tables.get(table);
   if (ids === undefined || ids.length === 0) {
-    const result = await sql<{ id: number }>`select nextval(pg_get_serial_sequence(${table}, 'id'))
-      as id from generate_series(1, ${BLOCK})`.execute(tx);
-    ids = result.rows.map((row) => Number(row.id)).reverse();
+    ids = postgres ? await postgresBlock(tx, table) : await sqliteBlock(tx, table);
     tables.set(table, ids);
   }
   return ids.pop()!;
 }
+
+/** The next BLOCK ids of `table`'s sequence, last first. */
+async function postgresBlock(tx: Db, table: string): Promise<number[]> {
+  const result = await sql<{ id: number }>`select nextval(pg_get_serial_sequence(${table}, 'id'))
+    as id from generate_series(1, ${BLOCK})`.execute(tx);
+  return result.rows.map((row) => Number(row.id)).reverse();
+}
+
+/** The BLOCK ids after the AUTOINCREMENT counter (or after the last block), last first. */
+async function sqliteBlock(tx: Db, table: string): Promise<number[]> {
+  let last = lastHandedOut.get(tx)?.get(table);
+  if (last === undefined) {
+    const result = await sql<{ seq: number }>`select seq from sqlite_sequence
+      where name = ${table}`.execute(tx);
+    last = Number(result.rows[0]?.seq ?? 0);
+  }
+  const ids = Array.from({ length: BLOCK }, (_, i) => last + BLOCK - i);
+  let tables = lastHandedOut.get(tx);
+  if (tables === undefined) {
+    tables = new Map();
+    lastHandedOut.set(tx, tables);
+  }
+  tables.set(table, last + BLOCK);
+  return ids;
+}
+
+/** On SQLite, the highest id handed out so far, by transaction and table. */
+const lastHandedOut = new WeakMap<Db, Map<string, number>>();

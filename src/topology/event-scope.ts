@@ -44,6 +44,31 @@ function servicesOf(map: Map<number, number[]>, ids: Iterable<number>): number[]
  * technical service S → S itself.
  */
 export function eventScope(index: TopologyIndex, target: TargetRef): EventScope {
+  let memo = scopeMemo.get(index);
+  if (memo === undefined) {
+    memo = new Map();
+    scopeMemo.set(index, memo);
+  }
+  const key = `${target.type}:${target.id}`;
+  let scope = memo.get(key);
+  if (scope === undefined) {
+    if (memo.size >= MAX_MEMOISED_SCOPES) memo.clear();
+    scope = computeScope(index, target);
+    memo.set(key, scope);
+  }
+  return scope;
+}
+
+/**
+ * Scopes already worked out, per topology index (a new topology version is a new index): an
+ * alert storm hits the same few objects again and again.
+ */
+const scopeMemo = new WeakMap<TopologyIndex, Map<string, EventScope>>();
+
+/** Bounds the memo of one index; past it, the memo starts over. */
+const MAX_MEMOISED_SCOPES = 50_000;
+
+function computeScope(index: TopologyIndex, target: TargetRef): EventScope {
   const scope = ownScope(index, target);
   const primary = scope.services.filter((s) => !scope.context.includes(s));
   const hosted = target.type !== 'technical_service' && primary.length >= 2;
