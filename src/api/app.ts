@@ -105,12 +105,14 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   emptyJsonAsNoBody(app);
   app.setValidatorCompiler(createValidatorCompiler());
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.debug(
-      { method: request.method, url: request.url, status: reply.statusCode },
-      'request completed',
-    );
-  });
+  if (deps.logger.isLevelEnabled('debug')) {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.debug(
+        { method: request.method, url: request.url, status: reply.statusCode },
+        'request completed',
+      );
+    });
+  }
   registerErrorHandler(app);
   registerAuth(app, deps.tokens);
   await registerOpenApi(app, deps.version);

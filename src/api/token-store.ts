@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 import type { Clock } from '../clock.js';
 import type { Db } from '../store/database.js';
@@ -34,7 +34,7 @@ const BY_HASH = new PreparedQuery<[string]>(1, (db, [hash]) =>
 );
 
 function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 function toToken(row: Record<string, unknown>): ApiToken {

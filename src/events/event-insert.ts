@@ -122,7 +122,10 @@ export async function insertEvent(
   }
   columns.push(id);
   if (!isSqliteWrite(tx)) {
-    await INSERT_EVENT_AS.defer(tx, columns);
+    // With its decision empty: the decision's update joins the insert while both wait
+    // (see DeferredWrites).
+    columns.push(null, null);
+    await INSERT_DECIDED_EVENT.defer(tx, columns);
     return id;
   }
   let rows = waiting.get(tx);

@@ -1,4 +1,5 @@
 import type { Db } from '../store/database.js';
+import { PreparedQuery } from '../store/prepared-query.js';
 import type { TimelineKind } from './timeline.js';
 
 /** Where the incident records stood when a transaction began: the newest ids. */
@@ -26,12 +27,17 @@ export interface IncidentRemovalListener {
   beforeRemove(tx: Db, incidentIds: readonly number[]): Promise<void>;
 }
 
-const newest = (ex: Db, table: string) =>
-  ex
-    .selectFrom(table)
-    .select((eb) => eb.fn.max('id').as('id'))
-    .executeTakeFirst()
-    .then((row) => (row?.id == null ? 0 : Number(row.id)));
+const newestId = (table: string) =>
+  new PreparedQuery<[]>(0, (db) => db.selectFrom(table).select((eb) => eb.fn.max('id').as('id')));
+
+/** Every transaction that may change incidents asks these: built and compiled once. */
+const NEWEST: Record<string, PreparedQuery<[]>> = {
+  incident_timeline: newestId('incident_timeline'),
+  incidents: newestId('incidents'),
+};
+
+const newest = (ex: Db, table: 'incident_timeline' | 'incidents') =>
+  NEWEST[table]!.rows(ex, []).then(([row]) => (row?.id == null ? 0 : Number(row.id)));
 
 /**
  * The mark to read changes after. Call inside a transaction that holds the incidents lock:

@@ -4,6 +4,7 @@ import type { ExpressionBuilder } from 'kysely';
 
 import type { AnySchema, Db } from '../store/database.js';
 import { newObjectColumns } from '../store/new-object.js';
+import { PreparedQuery } from '../store/prepared-query.js';
 import { maskSecret, maskUrl } from '../store/secret-mask.js';
 
 export const DELIVERY_CHANNELS = ['webhook', 'pagerduty'] as const;
@@ -13,6 +14,11 @@ export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 const TABLE = 'notification_deliveries';
+
+/** Asked by every transaction that changes incidents: built and compiled once. */
+const ANY_PAGERDUTY = new PreparedQuery<[]>(0, (db) =>
+  db.selectFrom(TABLE).select('id').where('channel', '=', 'pagerduty').limit(1),
+);
 
 /** A message to one receiver, as the outbox writes it. */
 export interface NewDelivery {
@@ -89,13 +95,7 @@ export class DeliveryStore {
 
   /** Whether any PagerDuty delivery was ever written (so some incident may still be resolved). */
   async anyPagerDuty(ex: Db): Promise<boolean> {
-    const row = await ex
-      .selectFrom(TABLE)
-      .select('id')
-      .where('channel', '=', 'pagerduty')
-      .limit(1)
-      .executeTakeFirst();
-    return row !== undefined;
+    return (await ANY_PAGERDUTY.rows(ex, [])).length > 0;
   }
 
   /**

@@ -98,11 +98,12 @@ export class NotificationOutbox implements IncidentRemovalListener {
 
   /** Writes the deliveries for what changed since `mark`; returns how many. */
   private async record(tx: Db, mark: IncidentChangeMark): Promise<number> {
+    // Whether anyone listens is cheaper to learn than what changed: asked first.
+    const topology = await this.options.views().topologyIn(tx);
+    if (!(await this.anyReceiver(tx, topology))) return 0;
     const changes = await incidentChangesSince(tx, mark);
     const removed = this.removals.get(tx) ?? [];
     if (changes.length === 0 && removed.length === 0) return 0;
-    const topology = await this.options.views().topologyIn(tx);
-    if (!(await this.anyReceiver(tx, topology))) return 0;
 
     const snapshots = await readIncidentSnapshots(
       tx,

@@ -1,6 +1,6 @@
 import { PostgresAdapter, sql } from 'kysely';
 
-import { isSqliteWrite, type Db } from './database.js';
+import { isSqliteWrite, runDirect, type Db } from './database.js';
 
 /** How many ids one reservation hands out. */
 const BLOCK = 64;
@@ -27,7 +27,7 @@ export async function reserveId(tx: Db, table: string): Promise<number | null> {
   }
   let ids = tables.get(table);
   if (ids === undefined || ids.length === 0) {
-    ids = postgres ? await postgresBlock(tx, table) : await sqliteBlock(tx, table);
+    ids = postgres ? await postgresBlock(tx, table) : sqliteBlock(tx, table);
     tables.set(table, ids);
   }
   return ids.pop()!;
@@ -41,11 +41,10 @@ async function postgresBlock(tx: Db, table: string): Promise<number[]> {
 }
 
 /** The BLOCK ids after the AUTOINCREMENT counter (or after the last block), last first. */
-async function sqliteBlock(tx: Db, table: string): Promise<number[]> {
+function sqliteBlock(tx: Db, table: string): number[] {
   let last = lastHandedOut.get(tx)?.get(table);
   if (last === undefined) {
-    const result = await sql<{ seq: number }>`select seq from sqlite_sequence
-      where name = ${table}`.execute(tx);
+    const result = runDirect<{ seq: number }>(tx, SQLITE_COUNTER, [table])!;
     last = Number(result.rows[0]?.seq ?? 0);
   }
   const ids = Array.from({ length: BLOCK }, (_, i) => last + BLOCK - i);
@@ -57,6 +56,9 @@ async function sqliteBlock(tx: Db, table: string): Promise<number[]> {
   tables.set(table, last + BLOCK);
   return ids;
 }
+
+/** Where SQLite keeps the highest id an AUTOINCREMENT table has used. */
+const SQLITE_COUNTER = 'select seq from sqlite_sequence where name = ?';
 
 /** On SQLite, the highest id handed out so far, by transaction and table. */
 const lastHandedOut = new WeakMap<Db, Map<string, number>>();

@@ -1,7 +1,7 @@
 import { CompiledQuery } from 'kysely';
 import { describe, expect, it } from 'vitest';
 
-import { inlineParameters } from './postgres-driver.js';
+import { inlineParameters } from './sql-literals.js';
 
 const compiled = (sql: string, parameters: unknown[]) => ({
   ...CompiledQuery.raw(sql),

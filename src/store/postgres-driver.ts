@@ -9,7 +9,10 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
+
+import { DeferredWrites } from './deferred-writes.js';
+import { inlineParameters } from './sql-literals.js';
 
 const DEFERRED = Symbol('faultline.deferred');
 
@@ -24,53 +27,6 @@ export function deferred(query: CompiledQuery): CompiledQuery {
 
 const isDeferred = (query: CompiledQuery) => (query as { [DEFERRED]?: boolean })[DEFERRED] === true;
 
-type Literal = string | number | bigint | boolean | null | undefined;
-
-function isLiteral(value: unknown): value is Literal {
-  const type = typeof value;
-  if (type === 'number') return Number.isFinite(value);
-  return value == null || type === 'string' || type === 'bigint' || type === 'boolean';
-}
-
-/**
- * A value as the untyped literal PostgreSQL infers a type for from where it stands, as it
- * does for a parameter sent as text (what pg sends): `'1'` fits an integer and a boolean.
- */
-function literal(value: Literal): string {
-  return value === null || value === undefined ? 'NULL' : pg.escapeLiteral(String(value));
-}
-
-/**
- * The statement with its `$n` parameters written in as literals, for the simple protocol that
- * takes several statements at once; null when a parameter has no plain literal form. Quoted
- * text and identifiers are copied as they are.
- */
-export function inlineParameters(query: CompiledQuery): string | null {
-  const values = query.parameters;
-  if (!values.every(isLiteral)) return null;
-  const sql = query.sql;
-  let out = '';
-  let quote: string | null = null;
-  for (let i = 0; i < sql.length; i++) {
-    const c = sql[i]!;
-    if (quote !== null) {
-      if (c === quote) quote = null;
-      out += c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      out += c;
-    } else if (c === '$' && /[0-9]/.test(sql[i + 1] ?? '')) {
-      let j = i + 1;
-      while (j < sql.length && /[0-9]/.test(sql[j]!)) j++;
-      out += literal(values[Number(sql.slice(i + 1, j)) - 1] as Literal);
-      i = j - 1;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 const AFFECTING = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 
 function resultOf<R>(result: pg.QueryResult): QueryResult<R> {
@@ -84,7 +40,7 @@ function resultOf<R>(result: pg.QueryResult): QueryResult<R> {
 
 /** One pooled client, holding the deferred writes of its transaction until the next query. */
 class DeferringConnection implements DatabaseConnection {
-  private pending: string[] = [];
+  private pending = new DeferredWrites();
   /** Set when a rollback failed: the client is then closed rather than pooled again. */
   broken = false;
   /** Only a transaction defers: outside one, the next statement may never come. */
@@ -93,19 +49,12 @@ class DeferringConnection implements DatabaseConnection {
   constructor(readonly client: pg.PoolClient) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.inTransaction && isDeferred(query)) {
-      const text = inlineParameters(query);
-      if (text !== null) {
-        this.pending.push(text);
-        return { rows: [] };
-      }
-    }
-    if (this.pending.length === 0) {
+    if (this.inTransaction && isDeferred(query) && this.pending.add(query)) return { rows: [] };
+    if (this.pending.size === 0) {
       return resultOf<R>(await this.client.query(query.sql, [...query.parameters]));
     }
     const last = inlineParameters(query);
-    const batch = this.pending;
-    this.pending = [];
+    const batch = this.pending.take();
     if (last === null) {
       await this.client.query(batch.join(';\n'));
       return resultOf<R>(await this.client.query(query.sql, [...query.parameters]));
@@ -119,7 +68,7 @@ class DeferringConnection implements DatabaseConnection {
 
   /** Forgets the deferred writes of a transaction being rolled back. */
   discard(): void {
-    this.pending = [];
+    this.pending.take();
     this.inTransaction = false;
   }
 
