@@ -1,8 +1,6 @@
-import { isSqliteWrite, runDirect, type Db } from '../store/database.js';
+import type { Db } from '../store/database.js';
 import { reserveId } from '../store/id-reservation.js';
 import { PreparedQuery } from '../store/prepared-query.js';
-import type { CorrelationRecord } from './event-input.js';
-import { noteDecision, saveCorrelation } from './event-rows.js';
 
 /**
  * What an alert sets on its event row, new or repeated. Every key is always present (one
@@ -80,16 +78,11 @@ const INSERT_EVENT = new PreparedQuery<unknown[]>(INSERTED_COLUMNS.length, (db, 
   db.insertInto('events').values(Object.fromEntries(INSERTED_COLUMNS.map((c, i) => [c, v[i]]))),
 );
 
-/** INSERT_EVENT with an id reserved ahead (see reserveId): nobody waits for its answer. */
-const INSERT_EVENT_AS = new PreparedQuery<unknown[]>(INSERTED_COLUMNS.length + 1, (db, v) =>
-  db.insertInto('events').values({
-    ...Object.fromEntries(INSERTED_COLUMNS.map((c, i) => [c, v[i]])),
-    id: v[INSERTED_COLUMNS.length],
-  }),
-);
-
-/** INSERT_EVENT_AS with the event's decision and its time. */
-const INSERT_DECIDED_EVENT = new PreparedQuery<unknown[]>(INSERTED_COLUMNS.length + 3, (db, v) =>
+/**
+ * INSERT_EVENT with an id reserved ahead (see reserveId), nobody waiting for its answer, and
+ * the event's decision and its time.
+ */
+const INSERT_EVENT_AS = new PreparedQuery<unknown[]>(INSERTED_COLUMNS.length + 3, (db, v) =>
   db.insertInto('events').values({
     ...Object.fromEntries(INSERTED_COLUMNS.map((c, i) => [c, v[i]])),
     id: v[INSERTED_COLUMNS.length],
@@ -98,14 +91,10 @@ const INSERT_DECIDED_EVENT = new PreparedQuery<unknown[]>(INSERTED_COLUMNS.lengt
   }),
 );
 
-/** New events of an SQLite write transaction whose rows wait for their decision, by id. */
-const waiting = new WeakMap<Db, Map<number, unknown[]>>();
-
 /**
- * Stores a new event and answers its id. On SQLite the row waits for the event's decision
- * (completeEvent), so that it is written once, decision included, rather than inserted and
- * then updated; the transaction checks foreign keys at its commit, since the incident links
- * made by the decision come before the row. Nothing may read the row until completeEvent.
+ * Stores a new event and answers its id. Its id is reserved ahead, so the insert waits for the
+ * transaction's next statement, and the update with its decision that follows joins it there
+ * (see DeferredWrites): the row is written once, decision included.
  */
 export async function insertEvent(
   tx: Db,
@@ -120,48 +109,10 @@ export async function insertEvent(
     if (insertId === undefined) throw new Error('the events insert answered no id');
     return Number(insertId);
   }
-  columns.push(id);
-  if (!isSqliteWrite(tx)) {
-    // With its decision empty: the decision's update joins the insert while both wait
-    // (see DeferredWrites).
-    columns.push(null, null);
-    await INSERT_DECIDED_EVENT.defer(tx, columns);
-    return id;
-  }
-  let rows = waiting.get(tx);
-  if (rows === undefined) {
-    rows = new Map();
-    waiting.set(tx, rows);
-    // Switches itself off when the transaction ends.
-    runDirect(tx, 'pragma defer_foreign_keys = on', []);
-  }
-  rows.set(id, columns);
+  // With its decision empty, for the decision's update to fill in.
+  columns.push(id, null, null);
+  await INSERT_EVENT_AS.defer(tx, columns);
   return id;
-}
-
-/**
- * Stores the decision about a processed event (null: none was taken): with the event's row
- * when it waits, else on the stored row. Call it once per processed event, after its decision.
- */
-export async function completeEvent(
-  tx: Db,
-  id: number,
-  record: CorrelationRecord | null,
-): Promise<void> {
-  const rows = waiting.get(tx);
-  const columns = rows?.get(id);
-  if (columns === undefined) {
-    if (record !== null) await saveCorrelation(tx, id, record);
-    return;
-  }
-  rows!.delete(id);
-  if (record === null) {
-    await INSERT_EVENT_AS.defer(tx, columns);
-    return;
-  }
-  noteDecision(tx, record);
-  columns.push(JSON.stringify(record), record.decided_at);
-  await INSERT_DECIDED_EVENT.defer(tx, columns);
 }
 
 /** The values a repeat or an edit writes over the stored row: those the alert gave. */

@@ -15,12 +15,7 @@ import type { IncidentStore } from '../incidents/incident-store.js';
 import { rank } from '../incidents/severity-raise.js';
 import { Correlator } from './correlator.js';
 import type { CorrelationRecord, EventInput, EventOutcome, TargetInput } from './event-input.js';
-import {
-  changedEventValues,
-  completeEvent,
-  insertEvent,
-  type EventValues,
-} from './event-insert.js';
+import { changedEventValues, insertEvent, type EventValues } from './event-insert.js';
 import {
   findEventByAlert,
   noteAlertStored,
@@ -258,7 +253,7 @@ export class EventProcessor {
     } else if (created && c.status !== 'triggered') {
       record = this.correlator.skipped(c.eventId, `status ${c.status}`, c.now);
     }
-    await completeEvent(tx, c.eventId, record);
+    if (record !== null) await saveCorrelation(tx, c.eventId, record);
 
     const incidentId = record?.incident_id ?? open[0] ?? null;
     return {

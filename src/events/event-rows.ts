@@ -193,11 +193,6 @@ export async function saveCorrelation(
   record: CorrelationRecord,
 ): Promise<void> {
   await SAVE_CORRELATION.defer(tx, [JSON.stringify(record), record.decided_at, eventId]);
-  noteDecision(tx, record);
-}
-
-/** Counts `record` among the transaction's decisions (see saveLastDecision). */
-export function noteDecision(tx: Db, record: CorrelationRecord): void {
   const latest = latestDecision.get(tx);
   if (latest === undefined || record.decided_at > latest) latestDecision.set(tx, record.decided_at);
 }

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 
 import SqliteDatabase from 'better-sqlite3';
 import {
+  type CompiledQuery,
   Kysely,
   type QueryResult,
   SqliteDialect,
@@ -13,6 +14,7 @@ import {
 import pg from 'pg';
 
 import type { DatabaseConfig } from '../config/settings.js';
+import { DeferredWrites } from './deferred-writes.js';
 import { postgresDialect } from './postgres-driver.js';
 import { WalSync } from './wal-sync.js';
 
@@ -52,6 +54,8 @@ interface SqliteDurability {
   readonly wal: WalSync | null;
   /** Runs a statement on the connection at once (see runDirect). */
   readonly direct: DirectRunner;
+  /** Writes waiting for the connection's next statement (see deferDirect). */
+  readonly deferred: DeferredWrites;
 }
 
 /** Runs compiled SQL synchronously on the one SQLite connection. */
@@ -80,6 +84,19 @@ export function isSqliteWrite(db: Db): boolean {
   return directRunners.has(db);
 }
 
+/** The deferred writes of the SQLite write transactions now open, by transaction. */
+const directDeferred = new WeakMap<Db, DeferredWrites>();
+
+/**
+ * Holds a write nobody reads the result of when `db` is an SQLite write transaction, until the
+ * connection's next statement (or the commit) runs, which runs the waiting writes first,
+ * folded together (see DeferredWrites); false anywhere else.
+ */
+export function deferDirect(db: Db, query: CompiledQuery): boolean {
+  const deferred = directDeferred.get(db);
+  return deferred !== undefined && deferred.add(query);
+}
+
 function sqliteSql(durability: SqliteDurability): DialectSql {
   return {
     name: 'sqlite',
@@ -96,16 +113,20 @@ function sqliteSql(durability: SqliteDurability): DialectSql {
         try {
           await sql`begin immediate`.execute(connection);
           directRunners.set(connection, durability.direct);
+          directDeferred.set(connection, durability.deferred);
           try {
             const value = await work(connection);
+            // The commit runs what still waits first (see cachingConnection).
             await sql`commit`.execute(connection);
             return value;
           } catch (error) {
+            durability.deferred.take();
             await sql`rollback`.execute(connection);
             throw error;
           }
         } finally {
           directRunners.delete(connection);
+          directDeferred.delete(connection);
           durability.synchronous('FULL');
         }
       });
@@ -162,18 +183,23 @@ const STATEMENT_CACHE_SIZE = 1000;
  */
 function cachingConnection(
   connection: SqliteDatabase.Database,
+  deferred: DeferredWrites,
 ): SqliteDialectDatabase & { prepare(text: string): SqliteDatabase.Statement } {
   const statements = new Map<string, SqliteDatabase.Statement>();
+  const run = directRunner({ prepare: (text) => prepare(text) });
+  const prepare = (text: string) => {
+    // Every statement, through Kysely or direct, runs after the writes deferred before it.
+    if (deferred.size > 0) for (const query of deferred.take()) run(query.sql, query.parameters);
+    let statement = statements.get(text);
+    if (statement === undefined) {
+      statement = connection.prepare(text);
+      if (statements.size < STATEMENT_CACHE_SIZE) statements.set(text, statement);
+    }
+    return statement;
+  };
   return {
     close: () => connection.close(),
-    prepare: (text: string) => {
-      let statement = statements.get(text);
-      if (statement === undefined) {
-        statement = connection.prepare(text);
-        if (statements.size < STATEMENT_CACHE_SIZE) statements.set(text, statement);
-      }
-      return statement;
-    },
+    prepare,
   };
 }
 
@@ -215,11 +241,13 @@ function openSqlite(path: string): Database {
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 10000');
   const wal = path === ':memory:' ? null : new WalSync(`${path}-wal`);
-  const statements = cachingConnection(connection);
+  const deferred = new DeferredWrites({ placeholders: 'positional', maxRows: 64 });
+  const statements = cachingConnection(connection, deferred);
   const durability: SqliteDurability = {
     synchronous: (mode) => connection.pragma(`synchronous = ${mode}`),
     wal,
     direct: directRunner(statements),
+    deferred,
   };
   const dialect = new SqliteDialect({ database: statements });
   return database(new Kysely<AnySchema>({ dialect }), sqliteSql(durability), async () => {

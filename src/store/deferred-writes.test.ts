@@ -2,6 +2,14 @@ import { CompiledQuery } from 'kysely';
 import { describe, expect, it } from 'vitest';
 
 import { DeferredWrites } from './deferred-writes.js';
+import { inlineParameters, sqlLiteral } from './sql-literals.js';
+
+const numbered = () =>
+  new DeferredWrites({
+    placeholders: 'numbered',
+    maxRows: 1000,
+    accepts: (value) => sqlLiteral(value) !== null,
+  });
 
 const compiled = (sql: string, parameters: unknown[]) => ({
   ...CompiledQuery.raw(sql),
@@ -25,9 +33,9 @@ const decide = (id: number) =>
   compiled('update "events" set "correlation" = $1 where "id" = $2', [`{"n":${id}}`, id]);
 
 function sent(...queries: CompiledQuery[]): string[] {
-  const writes = new DeferredWrites();
+  const writes = numbered();
   for (const query of queries) expect(writes.add(query)).toBe(true);
-  const out = writes.take();
+  const out = writes.take().map((query) => inlineParameters(query)!);
   expect(writes.size).toBe(0);
   return out;
 }
@@ -72,9 +80,30 @@ describe('deferred writes of alert intake, folded', () => {
   it('leaves other tables one by one, and refuses values without a literal form', () => {
     const other = compiled('insert into "incident_services" ("a") values ($1)', [1]);
     expect(sent(other, other)).toHaveLength(2);
-    const writes = new DeferredWrites();
+    const writes = numbered();
     expect(writes.add(compiled('insert into "events" ("raw") values ($1)', [{ a: 1 }]))).toBe(
       false,
     );
+  });
+
+  it("writes SQLite's positional parameters, a bounded number of rows per insert", () => {
+    const writes = new DeferredWrites({ placeholders: 'positional', maxRows: 2 });
+    const positional = (incident: number, event: number) =>
+      compiled('insert into "incident_events" ("incident_id", "event_id") values (?, ?)', [
+        incident,
+        event,
+      ]);
+    const touched = compiled('update "incidents" set "last_updated" = ? where "id" = ?', ['t', 1]);
+    for (const query of [positional(1, 10), touched, positional(1, 11), positional(1, 12)]) {
+      writes.add(query);
+    }
+    expect(writes.take().map((q) => [q.sql, q.parameters])).toEqual([
+      [
+        'insert into "incident_events" ("incident_id", "event_id") values (?, ?), (?, ?)',
+        [1, 10, 1, 11],
+      ],
+      ['insert into "incident_events" ("incident_id", "event_id") values (?, ?)', [1, 12]],
+      ['update "incidents" set "last_updated" = ? where "id" = ?', ['t', 1]],
+    ]);
   });
 });

@@ -1,6 +1,4 @@
-import type { CompiledQuery } from 'kysely';
-
-import { inlineParameters, sqlLiteral } from './sql-literals.js';
+import { CompiledQuery } from 'kysely';
 
 /** Tables alert intake inserts into many times a transaction: sent as multi-row inserts. */
 const INSERTED_TABLES = new Set(['events', 'incident_events', 'incident_timeline']);
@@ -10,36 +8,21 @@ const folded = (table: string) => INSERTED_TABLES.has(table) || UPDATED_TABLES.h
 
 const INSERT =
   /^insert into "([a-z_]+)" \(([^()]*)\) values \(([^()]*)\)( on conflict \([^()]*\) do nothing)?$/;
-const UPDATE_BY_ID = /^update "([a-z_]+)" set ([^()]*) where "id" = \$(\d+)$/;
+const UPDATE_BY_ID = /^update "([a-z_]+)" set ([^()]*) where "id" = (\?|\$\d+)$/;
 const WRITE = /^(?:update|delete from|insert into) "([a-z_]+)"/;
 const COLUMN = /^"([a-z_]+)"$/;
-const ASSIGNMENT = /^"([a-z_]+)" = \$(\d+)$/;
-const PARAMETER = /^\$(\d+)$/;
+const ASSIGNMENT = /^"([a-z_]+)" = (\?|\$\d+)$/;
+const NUMBERED = /^\$(\d+)$/;
 
-/** Rows of one multi-row insert: the statement before VALUES, its rows, what follows them. */
-interface InsertGroup {
-  readonly kind: 'insert';
-  readonly table: string;
-  readonly columns: readonly string[];
-  readonly rows: string[][];
-  readonly tail: string;
-}
+/** How a dialect writes parameters: `$1, $2` (PostgreSQL) or `?, ?` in order (SQLite). */
+export type Placeholders = 'numbered' | 'positional';
 
-/** One row's updates, merged: column → literal, in the order first set. */
-interface RowUpdate {
-  readonly kind: 'update';
-  readonly table: string;
-  readonly id: string;
-  readonly values: Map<string, string>;
-}
-
-type Item = string | InsertGroup | RowUpdate;
-
-/** A row waiting in an insert group. */
-interface InsertedRow {
-  readonly kind: 'row';
-  readonly group: InsertGroup;
-  readonly values: string[];
+export interface DeferredWritesOptions {
+  readonly placeholders: Placeholders;
+  /** Most rows one insert statement takes. */
+  readonly maxRows: number;
+  /** Whether a value can wait (PostgreSQL sends only plain literals together). */
+  readonly accepts?: (value: unknown) => boolean;
 }
 
 /** What a statement's text says, worked out once per text. */
@@ -61,13 +44,39 @@ type Shape =
     }
   | { readonly kind: 'other'; readonly table: string | undefined };
 
-/** Parameter indexes of `$n` placeholders; null when one is anything else. */
-function placeholders(list: readonly string[]): number[] | null {
+/** Rows of one multi-row insert. */
+interface InsertGroup {
+  readonly kind: 'insert';
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly rows: unknown[][];
+  readonly tail: string;
+}
+
+/** One row's updates, merged: column → value, in the order first set. */
+interface RowUpdate {
+  readonly kind: 'update';
+  readonly table: string;
+  readonly id: unknown;
+  readonly values: Map<string, unknown>;
+}
+
+/** A row waiting in an insert group. */
+interface InsertedRow {
+  readonly kind: 'row';
+  readonly group: InsertGroup;
+  readonly values: unknown[];
+}
+
+type Item = CompiledQuery | InsertGroup | RowUpdate;
+
+/** Parameter indexes of a list of placeholders, the first being the statement's `first`-th. */
+function placeholders(list: readonly string[], first: number): number[] | null {
   const out: number[] = [];
-  for (const p of list) {
-    const match = PARAMETER.exec(p);
-    if (match === null) return null;
-    out.push(Number(match[1]) - 1);
+  for (const [i, p] of list.entries()) {
+    const numbered = NUMBERED.exec(p);
+    if (numbered === null && p !== '?') return null;
+    out.push(numbered === null ? first + i : Number(numbered[1]) - 1);
   }
   return out;
 }
@@ -77,7 +86,7 @@ function shapeOf(sql: string): Shape {
   const insert = INSERT.exec(sql);
   if (insert !== null && INSERTED_TABLES.has(insert[1]!)) {
     const columns = insert[2]!.split(', ').map((c) => COLUMN.exec(c)?.[1] ?? null);
-    const parameters = placeholders(insert[3]!.split(', '));
+    const parameters = placeholders(insert[3]!.split(', '), 0);
     if (columns.includes(null) || parameters === null || columns.length !== parameters.length) {
       return other;
     }
@@ -94,13 +103,14 @@ function shapeOf(sql: string): Shape {
   if (update !== null && UPDATED_TABLES.has(update[1]!)) {
     const assignments = update[2]!.split(', ').map((a) => ASSIGNMENT.exec(a));
     if (assignments.includes(null)) return other;
-    return {
-      kind: 'update',
-      table: update[1]!,
-      columns: assignments.map((a) => a![1]!),
-      parameters: assignments.map((a) => Number(a![2]) - 1),
-      idParameter: Number(update[3]) - 1,
-    };
+    const parameters = placeholders(
+      assignments.map((a) => a![2]!),
+      0,
+    );
+    const id = placeholders([update[3]!], assignments.length);
+    if (parameters === null || id === null) return other;
+    const columns = assignments.map((a) => a![1]!);
+    return { kind: 'update', table: update[1]!, columns, parameters, idParameter: id[0]! };
   }
   return other;
 }
@@ -119,24 +129,7 @@ function cachedShape(sql: string): Shape {
   return shape;
 }
 
-/** The literals of `indexes` of the query's parameters; null when one has no literal form. */
-function literals(query: CompiledQuery, indexes: readonly number[]): string[] | null {
-  const out: string[] = [];
-  for (const i of indexes) {
-    const value = sqlLiteral(query.parameters[i]);
-    if (value === null) return null;
-    out.push(value);
-  }
-  return out;
-}
-
-const insertText = (g: InsertGroup) =>
-  `insert into "${g.table}" (${g.columns.map((c) => `"${c}"`).join(', ')}) values ` +
-  `${g.rows.map((r) => `(${r.join(', ')})`).join(', ')}${g.tail}`;
-
-const updateText = (u: RowUpdate) =>
-  `update "${u.table}" set ${[...u.values].map(([c, v]) => `"${c}" = ${v}`).join(', ')} ` +
-  `where "id" = ${u.id}`;
+const quoted = (columns: Iterable<string>) => [...columns].map((c) => `"${c}"`);
 
 /**
  * The deferred writes of a transaction, in order, waiting for the next statement that wants an
@@ -156,34 +149,33 @@ const updateText = (u: RowUpdate) =>
 export class DeferredWrites {
   private readonly items: Item[] = [];
   private inserts = new Map<string, InsertGroup>();
-  /** Rows inserted or updated in the window, by table and id literal. */
+  /** Rows inserted or updated in the window, by table and id. */
   private rows = new Map<string, InsertedRow | RowUpdate>();
+
+  constructor(private readonly options: DeferredWritesOptions) {}
 
   get size(): number {
     return this.items.length;
   }
 
-  /** Adds a deferred write; false when it has no plain literal form (run it as usual then). */
+  /** Adds a deferred write; false when it cannot wait (run it as usual then). */
   add(query: CompiledQuery): boolean {
+    const accepts = this.options.accepts;
+    if (accepts !== undefined && !query.parameters.every(accepts)) return false;
     const shape = cachedShape(query.sql);
+    const value = (i: number) => query.parameters[i];
     if (shape.kind === 'insert') {
-      const row = literals(query, shape.parameters);
-      if (row !== null) return this.addInsert(query.sql, shape, row);
+      this.addInsert(query.sql, shape, shape.parameters.map(value));
     } else if (shape.kind === 'update') {
-      const values = literals(query, shape.parameters);
-      const id = sqlLiteral(query.parameters[shape.idParameter]);
-      if (values !== null && id !== null) return this.addUpdate(shape, id, values);
+      this.addUpdate(shape, value(shape.idParameter), shape.parameters.map(value));
+    } else {
+      if (shape.table === undefined || folded(shape.table)) this.endFolding();
+      this.items.push(query);
     }
-    const text = inlineParameters(query);
-    if (text === null) return false;
-    if (shape.kind !== 'other' || shape.table === undefined || folded(shape.table)) {
-      this.endFolding();
-    }
-    this.items.push(text);
     return true;
   }
 
-  private addInsert(key: string, shape: Shape & { kind: 'insert' }, row: string[]): boolean {
+  private addInsert(key: string, shape: Shape & { kind: 'insert' }, row: unknown[]): void {
     let group = this.inserts.get(key);
     if (group === undefined) {
       const { table, columns, tail } = shape;
@@ -194,28 +186,26 @@ export class DeferredWrites {
     group.rows.push(row);
     const at = shape.columns.indexOf('id');
     if (at >= 0) this.rows.set(`${shape.table}:${row[at]}`, { kind: 'row', group, values: row });
-    return true;
   }
 
-  private addUpdate(shape: Shape & { kind: 'update' }, id: string, values: string[]): boolean {
+  private addUpdate(shape: Shape & { kind: 'update' }, id: unknown, values: unknown[]): void {
     const key = `${shape.table}:${id}`;
     const known = this.rows.get(key);
     if (known?.kind === 'update') {
-      shape.columns.forEach((column, i) => known.values.set(column, values[i]!));
-      return true;
+      shape.columns.forEach((column, i) => known.values.set(column, values[i]));
+      return;
     }
     if (known?.kind === 'row') {
       const at = shape.columns.map((c) => known.group.columns.indexOf(c));
       if (!at.includes(-1)) {
-        at.forEach((column, i) => (known.values[column] = values[i]!));
-        return true;
+        at.forEach((column, i) => (known.values[column] = values[i]));
+        return;
       }
     }
-    const merged = new Map(shape.columns.map((column, i) => [column, values[i]!]));
+    const merged = new Map(shape.columns.map((column, i) => [column, values[i]]));
     const entry: RowUpdate = { kind: 'update', table: shape.table, id, values: merged };
     this.rows.set(key, entry);
     this.items.push(entry);
-    return true;
   }
 
   private endFolding(): void {
@@ -223,17 +213,44 @@ export class DeferredWrites {
     this.rows = new Map();
   }
 
-  /** The statements to send, in order; empties the list. */
-  take(): string[] {
-    const out = this.items.map((item) =>
-      typeof item === 'string'
-        ? item
-        : item.kind === 'insert'
-          ? insertText(item)
-          : updateText(item),
-    );
+  /** The statements to run, in order; empties the list. */
+  take(): CompiledQuery[] {
+    const out: CompiledQuery[] = [];
+    for (const item of this.items) {
+      if (!('kind' in item)) out.push(item);
+      else if (item.kind === 'update') out.push(this.updateQuery(item));
+      else {
+        for (let i = 0; i < item.rows.length; i += this.options.maxRows) {
+          out.push(this.insertQuery(item, item.rows.slice(i, i + this.options.maxRows)));
+        }
+      }
+    }
     this.items.length = 0;
     this.endFolding();
     return out;
+  }
+
+  /** The placeholder of the `i`-th parameter (0-based). */
+  private placeholder(i: number): string {
+    return this.options.placeholders === 'numbered' ? `$${i + 1}` : '?';
+  }
+
+  private insertQuery(group: InsertGroup, rows: readonly unknown[][]): CompiledQuery {
+    const width = group.columns.length;
+    const tuples = rows.map(
+      (_, r) => `(${group.columns.map((_c, c) => this.placeholder(r * width + c)).join(', ')})`,
+    );
+    const sql =
+      `insert into "${group.table}" (${quoted(group.columns).join(', ')}) values ` +
+      `${tuples.join(', ')}${group.tail}`;
+    return CompiledQuery.raw(sql, rows.flat());
+  }
+
+  private updateQuery(update: RowUpdate): CompiledQuery {
+    const sets = quoted(update.values.keys()).map((c, i) => `${c} = ${this.placeholder(i)}`);
+    const sql = `update "${update.table}" set ${sets.join(', ')} where "id" = ${this.placeholder(
+      sets.length,
+    )}`;
+    return CompiledQuery.raw(sql, [...update.values.values(), update.id]);
   }
 }

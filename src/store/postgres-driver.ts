@@ -12,7 +12,7 @@ import {
 import type pg from 'pg';
 
 import { DeferredWrites } from './deferred-writes.js';
-import { inlineParameters } from './sql-literals.js';
+import { inlineParameters, sqlLiteral } from './sql-literals.js';
 
 const DEFERRED = Symbol('faultline.deferred');
 
@@ -40,7 +40,11 @@ function resultOf<R>(result: pg.QueryResult): QueryResult<R> {
 
 /** One pooled client, holding the deferred writes of its transaction until the next query. */
 class DeferringConnection implements DatabaseConnection {
-  private pending = new DeferredWrites();
+  private pending = new DeferredWrites({
+    placeholders: 'numbered',
+    maxRows: 1000,
+    accepts: (value) => sqlLiteral(value) !== null,
+  });
   /** Set when a rollback failed: the client is then closed rather than pooled again. */
   broken = false;
   /** Only a transaction defers: outside one, the next statement may never come. */
@@ -54,7 +58,7 @@ class DeferringConnection implements DatabaseConnection {
       return resultOf<R>(await this.client.query(query.sql, [...query.parameters]));
     }
     const last = inlineParameters(query);
-    const batch = this.pending.take();
+    const batch = this.pending.take().map((q) => inlineParameters(q)!);
     if (last === null) {
       await this.client.query(batch.join(';\n'));
       return resultOf<R>(await this.client.query(query.sql, [...query.parameters]));

@@ -1,6 +1,6 @@
 import type { Compilable, CompiledQuery, DialectAdapter, QueryResult } from 'kysely';
 
-import { runDirect, type Db } from './database.js';
+import { deferDirect, runDirect, type Db } from './database.js';
 import { deferred } from './postgres-driver.js';
 
 /** Stands for the i-th value of a prepared query while it is built. */
@@ -127,8 +127,8 @@ export function deferWrite(db: Db, query: Compilable): Promise<void> {
   return runDeferred(db, query.compile());
 }
 
-/** At once on SQLite's connection inside a write transaction; else marked as deferred. */
+/** Held on SQLite's connection inside a write transaction; else marked as deferred. */
 async function runDeferred(db: Db, query: CompiledQuery): Promise<void> {
-  if (runDirect(db, query.sql, query.parameters) !== null) return;
+  if (deferDirect(db, query)) return;
   await db.executeQuery(deferred(query));
 }
