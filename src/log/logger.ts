@@ -24,7 +24,10 @@ export function createLogger(options: LoggerOptions): Logger {
   // A silent logger still needs a stream level; nothing reaches it.
   const streamLevel = options.level === 'silent' ? 'fatal' : options.level;
   if (options.stdout !== false) {
-    streams.push({ level: streamLevel, stream: options.stdout ?? pino.destination(1) });
+    // Asynchronous: lines that come while a write is under way go out together with the next
+    // one (a storm's decisions cost a write call a batch, not one a line); flushed at exit.
+    const stdout = options.stdout ?? pino.destination({ dest: 1, sync: false });
+    streams.push({ level: streamLevel, stream: stdout });
   }
   if (options.file !== null) {
     mkdirSync(dirname(options.file), { recursive: true });
@@ -38,6 +41,7 @@ export function createLogger(options: LoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label.toUpperCase() }) },
     },
-    pino.multistream(streams),
+    // One destination needs no fan-out.
+    streams.length === 1 ? streams[0]!.stream : pino.multistream(streams),
   );
 }

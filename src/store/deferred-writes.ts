@@ -47,6 +47,8 @@ type Shape =
 /** Rows of one multi-row insert. */
 interface InsertGroup {
   readonly kind: 'insert';
+  /** The text of the single-row insert the group folds. */
+  readonly key: string;
   readonly table: string;
   readonly columns: readonly string[];
   readonly rows: unknown[][];
@@ -151,6 +153,8 @@ export class DeferredWrites {
   private inserts = new Map<string, InsertGroup>();
   /** Rows inserted or updated in the window, by table and id. */
   private rows = new Map<string, InsertedRow | RowUpdate>();
+  /** Multi-row insert texts, by single-row text and number of rows. */
+  private readonly insertTexts = new Map<string, string>();
 
   constructor(private readonly options: DeferredWritesOptions) {}
 
@@ -179,7 +183,7 @@ export class DeferredWrites {
     let group = this.inserts.get(key);
     if (group === undefined) {
       const { table, columns, tail } = shape;
-      group = { kind: 'insert', table, columns, rows: [], tail };
+      group = { kind: 'insert', key, table, columns, rows: [], tail };
       this.inserts.set(key, group);
       this.items.push(group);
     }
@@ -236,13 +240,18 @@ export class DeferredWrites {
   }
 
   private insertQuery(group: InsertGroup, rows: readonly unknown[][]): CompiledQuery {
-    const width = group.columns.length;
-    const tuples = rows.map(
-      (_, r) => `(${group.columns.map((_c, c) => this.placeholder(r * width + c)).join(', ')})`,
-    );
-    const sql =
-      `insert into "${group.table}" (${quoted(group.columns).join(', ')}) values ` +
-      `${tuples.join(', ')}${group.tail}`;
+    const key = `${group.key}\u0000${rows.length}`;
+    let sql = this.insertTexts.get(key);
+    if (sql === undefined) {
+      const width = group.columns.length;
+      const tuples = rows.map(
+        (_, r) => `(${group.columns.map((_c, c) => this.placeholder(r * width + c)).join(', ')})`,
+      );
+      sql =
+        `insert into "${group.table}" (${quoted(group.columns).join(', ')}) values ` +
+        `${tuples.join(', ')}${group.tail}`;
+      if (this.insertTexts.size < MAX_SHAPES) this.insertTexts.set(key, sql);
+    }
     return CompiledQuery.raw(sql, rows.flat());
   }
 
