@@ -16,6 +16,7 @@ import pg from 'pg';
 import type { DatabaseConfig } from '../config/settings.js';
 import { DeferredWrites } from './deferred-writes.js';
 import { postgresDialect } from './postgres-driver.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import { WalSync } from './wal-sync.js';
 
 /** Advisory lock keys, one per kind of decision that must not interleave. */
@@ -184,6 +185,7 @@ const STATEMENT_CACHE_SIZE = 1000;
 function cachingConnection(
   connection: SqliteDatabase.Database,
   deferred: DeferredWrites,
+  onWrite: () => void,
 ): SqliteDialectDatabase & { prepare(text: string): SqliteDatabase.Statement } {
   const statements = new Map<string, SqliteDatabase.Statement>();
   const run = directRunner({ prepare: (text) => prepare(text) });
@@ -195,6 +197,7 @@ function cachingConnection(
       statement = connection.prepare(text);
       if (statements.size < STATEMENT_CACHE_SIZE) statements.set(text, statement);
     }
+    if (!statement.reader) onWrite();
     return statement;
   };
   return {
@@ -241,8 +244,9 @@ function openSqlite(path: string): Database {
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 10000');
   const wal = path === ':memory:' ? null : new WalSync(`${path}-wal`);
+  const checkpointer = path === ':memory:' ? null : walCheckpointer(connection, path);
   const deferred = new DeferredWrites({ placeholders: 'positional', maxRows: 64 });
-  const statements = cachingConnection(connection, deferred);
+  const statements = cachingConnection(connection, deferred, () => checkpointer?.wrote());
   const durability: SqliteDurability = {
     synchronous: (mode) => connection.pragma(`synchronous = ${mode}`),
     wal,
@@ -251,7 +255,17 @@ function openSqlite(path: string): Database {
   };
   const dialect = new SqliteDialect({ database: statements });
   return database(new Kysely<AnySchema>({ dialect }), sqliteSql(durability), async () => {
+    await checkpointer?.close();
     await wal?.close();
+  });
+}
+
+/** Checkpoints off the event loop (see WalCheckpointer), SQLite's own when that fails. */
+function walCheckpointer(connection: SqliteDatabase.Database, path: string): WalCheckpointer {
+  connection.pragma('wal_autocheckpoint = 0');
+  return new WalCheckpointer(path, (error) => {
+    connection.pragma('wal_autocheckpoint = 1000');
+    process.emitWarning(`WAL checkpoints run in the commit again: ${error}`);
   });
 }
 

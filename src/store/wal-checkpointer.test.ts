@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import SqliteDatabase from 'better-sqlite3';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { openDatabase } from './database.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
+
+/** Resolves once `check` holds, polling every 20 ms for at most `ms`. */
+async function eventually(check: () => boolean, ms: number): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end;) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return check();
+}
+
+describe('SQLite checkpoints on a thread of their own', () => {
+  const dirs: string[] = [];
+  const tempPath = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-checkpoint-'));
+    dirs.push(dir);
+    return join(dir, 'f.db');
+  };
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('copies committed writes into the database file while the connection stays open', async () => {
+    const path = tempPath();
+    const database = openDatabase({ kind: 'sqlite', path });
+    try {
+      await sql`create table t (id integer primary key, body text not null)`.execute(database.db);
+      const before = statSync(path).size;
+      // About 2 MiB, below SQLite's own threshold of 1,000 pages: only a checkpoint of ours
+      // brings it into the database file.
+      await database.write(async (tx) => {
+        for (let i = 0; i < 64; i++) {
+          await sql`insert into t (body) values (${'x'.repeat(32 * 1024)})`.execute(tx);
+        }
+      });
+      const grown = await eventually(() => statSync(path).size > before + 1024 * 1024, 5000);
+      expect(grown).toBe(true);
+      const { n } = (await sql<{ n: number }>`select count(*) as n from t`.execute(database.db))
+        .rows[0]!;
+      expect(n).toBe(64);
+    } finally {
+      await database.close();
+    }
+    const reopened = new SqliteDatabase(path, { readonly: true });
+    expect(reopened.prepare('select count(*) as n from t').get()).toEqual({ n: 64 });
+    reopened.close();
+  });
+
+  it("falls back to SQLite's own checkpoints when the worker cannot open the database", async () => {
+    const errors: string[] = [];
+    const checkpointer = new WalCheckpointer(join(tempPath(), 'missing', 'f.db'), (error) =>
+      errors.push(error),
+    );
+    checkpointer.wrote();
+    expect(await eventually(() => errors.length > 0, 5000)).toBe(true);
+    expect(errors).toHaveLength(1);
+    // Once failed, later writes start nothing more.
+    checkpointer.wrote();
+    await checkpointer.close();
+    expect(errors).toHaveLength(1);
+  });
+});
