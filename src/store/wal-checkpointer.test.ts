@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
@@ -53,6 +55,29 @@ describe('SQLite checkpoints on a thread of their own', () => {
     const reopened = new SqliteDatabase(path, { readonly: true });
     expect(reopened.prepare('select count(*) as n from t').get()).toEqual({ n: 64 });
     reopened.close();
+  });
+
+  it('lets a process that closes the database go on until its checkpoint is done', () => {
+    // Closing waits for the worker, which must keep the process alive meanwhile: a process
+    // whose only work left is that wait would otherwise end before reaching its next line.
+    const database = fileURLToPath(new URL('./database.ts', import.meta.url));
+    const script = `
+      import { sql } from 'kysely';
+      import { openDatabase } from ${JSON.stringify(database)};
+      const db = openDatabase({ kind: 'sqlite', path: process.argv[1] });
+      await sql\`create table t (id integer primary key)\`.execute(db.db);
+      await db.write((tx) => sql\`insert into t (id) values (1)\`.execute(tx));
+      await db.close();
+      process.stdout.write('closed');
+    `;
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script, tempPath()],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toBe('closed');
+    expect(child.status).toBe(0);
   });
 
   it("falls back to SQLite's own checkpoints when the worker cannot open the database", async () => {

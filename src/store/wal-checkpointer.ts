@@ -117,10 +117,12 @@ export class WalCheckpointer {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.failed = true;
-    if (this.running) await new Promise<void>((resolve) => (this.idle = resolve));
     const worker = this.worker;
-    this.worker = null;
     if (worker === null) return;
+    // Unreferenced, the worker would not keep the process alive while it is waited for.
+    worker.ref();
+    if (this.running) await new Promise<void>((resolve) => (this.idle = resolve));
+    this.worker = null;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.postMessage('close');
     await exited;
