@@ -93,6 +93,11 @@ export interface Faultline {
   /** Sends the notification outbox; `serve` starts it, tests call `runDue()`. */
   readonly deliveries: DeliveryLoop;
   readonly api: FastifyInstance;
+  /**
+   * Loads the topology and the open incidents into memory now, as the first decision would: a
+   * server does it before it listens, so that the first alerts are decided at full speed.
+   */
+  loadIndexes(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -254,6 +259,7 @@ export async function createFaultline(options: FaultlineOptions): Promise<Faultl
     automation: automationControl,
     deliveries,
     api,
+    loadIndexes: () => pipeline.run(async () => undefined),
     close: async () => {
       await api.close();
       await deliveries.stop();

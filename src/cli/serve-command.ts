@@ -63,6 +63,7 @@ export async function serve(settings: Settings, demo: boolean, out: Output): Pro
     ? new DemoScenario(faultline.pipeline, faultline.logger.child({ component: 'demo' }))
     : null;
 
+  await faultline.loadIndexes();
   const address = await faultline.api.listen({ host: settings.host, port: settings.port });
   faultline.logger.info({ address, database: faultline.database.dialect.name }, 'server started');
   startDeliveries(faultline);

@@ -48,7 +48,7 @@ interface Server {
 }
 
 /** Runs the real command line, from source, as a separate process. */
-async function serveDemo(databasePath: string): Promise<Server> {
+async function serveDemo(databasePath: string, logLevel = 'warn'): Promise<Server> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--demo'], {
     cwd: ROOT,
@@ -57,7 +57,7 @@ async function serveDemo(databasePath: string): Promise<Server> {
       HOST: '127.0.0.1',
       PORT: String(port),
       DATABASE_URL: `sqlite:${databasePath}`,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: logLevel,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -130,6 +130,20 @@ describe('faultline serve --demo', () => {
 
     expect(await stop(server)).toBe(0);
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  }, 60_000);
+
+  it('loads the topology into memory before it listens', async () => {
+    const server = await serveDemo(join(dir, 'warm', 'faultline.db'), 'info');
+    await writeToken(server);
+    const messages = server
+      .stdout()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => (JSON.parse(line) as { msg: string; services?: number }).msg);
+    const loaded = messages.indexOf('topology loaded');
+    expect(loaded).toBeGreaterThanOrEqual(0);
+    expect(loaded).toBeLessThan(messages.indexOf('server started'));
+    expect(await stop(server)).toBe(0);
   }, 60_000);
 
   it('does not load the demo again and replaces the demo token', async () => {
