@@ -12,6 +12,11 @@ const MINUTE_MS = 60_000;
  * dependents fail (over every open incident; see FailingDependents). Only incidents active
  * within the window of `time` are merged.
  */
+/** Whether `b` was active within the window of `time`, as merging asks first. */
+export function withinMergeWindow(b: IncidentView, time: number, windowMinutes: number): boolean {
+  return time - b.lastEventAt <= windowMinutes * MINUTE_MS;
+}
+
 export function explainedTogether(
   rule: FaultlineRule,
   graph: DependencyView,
@@ -20,7 +25,7 @@ export function explainedTogether(
   time: number,
   windowMinutes: number,
 ): boolean {
-  if (time - b.lastEventAt > windowMinutes * MINUTE_MS) return false;
+  if (!withinMergeWindow(b, time, windowMinutes)) return false;
   const alertingB = [...b.services].filter((s) => !b.context.has(s));
   for (const service of alertingB) {
     if (a.services.has(service) && !a.context.has(service)) return true;

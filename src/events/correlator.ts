@@ -3,7 +3,7 @@ import { chooseIncident, type Choice } from '../correlate/decide.js';
 import type { EventFacts } from '../correlate/correlation-types.js';
 import { FaultlineRule } from '../correlate/faultline-rule.js';
 import { failingSites } from '../correlate/infrastructure-relation.js';
-import { explainedTogether } from '../correlate/merge-rule.js';
+import { explainedTogether, withinMergeWindow } from '../correlate/merge-rule.js';
 import { PluginRule } from '../correlate/scoring.js';
 import { mergeIncidents } from '../incidents/incident-merge.js';
 import { OPEN_INCIDENT_STATUSES } from '../incidents/incident-spec.js';
@@ -187,7 +187,13 @@ export class Correlator {
       if (other.id === state.id || !other.autoCreated) continue;
       if (!OPEN_INCIDENT_STATUSES.includes(other.status as 'new')) continue;
       const window = settings.correlationWindowMinutes;
-      if (!explainedTogether(rule, indexes.topology, state, other, time, window)) continue;
+      if (!withinMergeWindow(other, time, window)) continue;
+      // In a storm the same pairs come up event after event, unchanged: judged once.
+      if (indexes.incidents.judgedApart(state, other)) continue;
+      if (!explainedTogether(rule, indexes.topology, state, other, time, window)) {
+        indexes.incidents.noteApart(state, other);
+        continue;
+      }
       await mergeIncidents(tx, incidents, state, other, eventId);
       indexes.incidents.drop(other.id);
       indexes.incidents.put(state);

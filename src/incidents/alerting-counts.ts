@@ -28,12 +28,16 @@ export class AlertingCounts implements AlertingEvidence {
   private readonly vmsOnHost = new Map<number, number>();
   private readonly vmsInCluster = new Map<number, number>();
 
+  /** Counts every change of what these counts say, for judgements made on them to key on. */
+  version = 0;
+
   constructor(private readonly graph: CorrelationGraph) {}
 
   addService(service: number, by: 1 | -1): void {
     const refs = bump(this.serviceRefs, service, by);
     // Only the first listing and the last unlisting change whether the service alerts.
     if ((by === 1 && refs !== 1) || (by === -1 && refs !== 0)) return;
+    this.version++;
     const upstream = this.graph.service(service)?.upstream ?? [];
     for (const edge of upstream) bump(this.dependents, edge.service, by);
     for (const edge of upstream) this.refreshShown(edge.service);
@@ -58,6 +62,7 @@ export class AlertingCounts implements AlertingEvidence {
   addVm(vm: number, by: 1 | -1): void {
     const refs = bump(this.vmRefs, vm, by);
     if ((by === 1 && refs !== 1) || (by === -1 && refs !== 0)) return;
+    this.version++;
     const host = this.graph.hostOf(vm);
     if (host !== null) bump(this.vmsOnHost, host, by);
     const cluster = this.graph.clusterOf(vm);

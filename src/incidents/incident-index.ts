@@ -34,6 +34,9 @@ export const RECENT_PER_CAUSE = 16;
 /** Most candidates an event scores: the strongest and newest relations first. */
 export const MAX_CANDIDATES = 24;
 
+/** Most pairs of incidents remembered as judged apart (see IncidentIndex.judgedApart). */
+const MAX_APART_PAIRS = 100_000;
+
 /** What an incident contributes to the indexes, remembered to take back exactly that. */
 interface Indexed {
   services: Set<number>;
@@ -47,7 +50,19 @@ interface Indexed {
   /** The sizes of what it listed when last indexed, and the touch that put it in front. */
   footprint: string;
   touch: number;
+  /** The keys of the recent lists it belongs to, worked out when its footprint changes. */
+  recent: RecentKeys;
 }
+
+/** The keys of each recent list an incident is on. */
+interface RecentKeys {
+  readonly services: readonly number[];
+  readonly upstreams: readonly number[];
+  readonly hosts: readonly number[];
+  readonly clusters: readonly number[];
+}
+
+const NO_KEYS: RecentKeys = { services: [], upstreams: [], hosts: [], clusters: [] };
 
 /** What an incident lists, in sizes: its lists only grow while it is active. */
 const footprintOf = (s: IncidentState) =>
@@ -98,6 +113,8 @@ export class IncidentIndex {
   private readonly indexed = new Map<number, Indexed>();
   /** Counts the incidents put in front of their lists. */
   private touches = 0;
+  /** Pairs of incidents judged apart, with what they and the alerting counts were then. */
+  private readonly apart = new Map<string, string>();
 
   constructor(
     public version: number,
@@ -127,6 +144,7 @@ export class IncidentIndex {
         open: isOpen(state.status),
         footprint: '',
         touch: -1,
+        recent: NO_KEYS,
       };
       this.indexed.set(state.id, indexed);
     }
@@ -135,8 +153,11 @@ export class IncidentIndex {
     // list it is on when no other incident went in front since, it needs nothing done again.
     const footprint = footprintOf(state);
     if (footprint === indexed.footprint && indexed.touch === this.touches) return;
-    this.indexMembers(state, indexed);
-    this.touchRecent(state);
+    if (footprint !== indexed.footprint) {
+      this.indexMembers(state, indexed);
+      indexed.recent = this.recentKeys(state);
+    }
+    this.touchRecent(state.id, indexed.recent);
     indexed.footprint = footprint;
     indexed.touch = ++this.touches;
   }
@@ -178,17 +199,15 @@ export class IncidentIndex {
     }
   }
 
-  /** The incident was just active: it goes to the front of every list it belongs to. */
-  private touchRecent(state: IncidentState): void {
+  /** The keys of the recent lists `state` belongs to. */
+  private recentKeys(state: IncidentState): RecentKeys {
     // Services of its infrastructure groups count as its own: it explains them.
     const services = new Set<number>(state.services);
     for (const group of state.groups) group.forEach((s) => services.add(s));
     const upstreams = new Set<number>();
     for (const service of services) {
-      touch(this.recentOnService, service, state.id);
       for (const upstream of this.graph.upstream(service).keys()) upstreams.add(upstream);
     }
-    for (const upstream of upstreams) touch(this.recentBelow, upstream, state.id);
     const hosts = new Set<number>(state.devices);
     const clusters = new Set<number>();
     for (const vm of state.vms) {
@@ -197,8 +216,40 @@ export class IncidentIndex {
       const cluster = this.graph.clusterOf(vm);
       if (cluster !== null) clusters.add(cluster);
     }
-    for (const host of hosts) touch(this.recentOnHost, host, state.id);
-    for (const cluster of clusters) touch(this.recentInCluster, cluster, state.id);
+    return {
+      services: [...services],
+      upstreams: [...upstreams],
+      hosts: [...hosts],
+      clusters: [...clusters],
+    };
+  }
+
+  /** The incident was just active: it goes to the front of every list it belongs to. */
+  private touchRecent(id: number, keys: RecentKeys): void {
+    for (const service of keys.services) touch(this.recentOnService, service, id);
+    for (const upstream of keys.upstreams) touch(this.recentBelow, upstream, id);
+    for (const host of keys.hosts) touch(this.recentOnHost, host, id);
+    for (const cluster of keys.clusters) touch(this.recentInCluster, cluster, id);
+  }
+
+  /**
+   * Whether `a` and `b` were judged apart on their evidence (see noteApart) and nothing that
+   * judgement read has changed since: what either lists (its lists only grow while active)
+   * and the alerting counts.
+   */
+  judgedApart(a: IncidentState, b: IncidentState): boolean {
+    return this.apart.get(`${a.id}:${b.id}`) === this.apartStamp(a, b);
+  }
+
+  /** Remembers that `a` and `b` are not one failure, as things stand. */
+  noteApart(a: IncidentState, b: IncidentState): void {
+    // Bounded: emptied when full, and rebuilt by the judgements that follow.
+    if (this.apart.size >= MAX_APART_PAIRS) this.apart.clear();
+    this.apart.set(`${a.id}:${b.id}`, this.apartStamp(a, b));
+  }
+
+  private apartStamp(a: IncidentState, b: IncidentState): string {
+    return `${footprintOf(a)}|${footprintOf(b)}|${this.alerting.version}`;
   }
 
   /** Forgets an incident (resolved, closed, merged or deleted). */

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+
+import { layeredGraph } from '../../test/support/layered-graph.js';
+import type { EventFacts } from '../correlate/correlation-types.js';
+import { IncidentIndex, type IncidentState } from './incident-index.js';
+
+function incident(id: number, services: number[]): IncidentState {
+  return {
+    id,
+    status: 'new',
+    severity: 'high',
+    services: new Set(services),
+    context: new Set(),
+    groups: [],
+    devices: new Set(),
+    vms: new Set(),
+    lastEventAt: 0,
+    resolvedAt: null,
+    title: `incident ${id}`,
+    titleAuto: true,
+    autoCreated: true,
+    statusBeforeResolve: null,
+    rootCauses: [],
+  };
+}
+
+const onServices = (services: number[]): EventFacts => ({
+  services,
+  context: [],
+  group: null,
+  devices: [],
+  vms: [],
+  criticality: 'high',
+  time: 0,
+});
+
+const ids = (states: readonly IncidentState[]) => states.map((s) => s.id);
+
+describe('the index of open incidents', () => {
+  it('puts the incident active last in front, also when it took an alert unchanged', () => {
+    const index = new IncidentIndex(1, layeredGraph());
+    const a = incident(1, [17]);
+    const b = incident(2, [17]);
+    index.put(a);
+    index.put(b);
+    expect(ids(index.candidates(onServices([17])))).toEqual([2, 1]);
+
+    index.put(a);
+    expect(ids(index.candidates(onServices([17])))).toEqual([1, 2]);
+
+    // Grown by a service: found through it too, in front there as well.
+    b.services.add(18);
+    index.put(b);
+    expect(ids(index.candidates(onServices([17])))).toEqual([2, 1]);
+    expect(ids(index.candidates(onServices([18])))).toEqual([2]);
+  });
+
+  it('remembers two incidents judged apart until either grows or what alerts changes', () => {
+    const index = new IncidentIndex(1, layeredGraph());
+    const a = incident(1, [17]);
+    const b = incident(2, [30]);
+    index.put(a);
+    index.put(b);
+    expect(index.judgedApart(a, b)).toBe(false);
+
+    index.noteApart(a, b);
+    expect(index.judgedApart(a, b)).toBe(true);
+    // Only in the order judged: merging is asked of the incident that took the event.
+    expect(index.judgedApart(b, a)).toBe(false);
+    // Taking more alerts on what it lists already changes nothing.
+    index.put(a);
+    expect(index.judgedApart(a, b)).toBe(true);
+
+    b.services.add(31);
+    index.put(b);
+    expect(index.judgedApart(a, b)).toBe(false);
+
+    index.noteApart(a, b);
+    index.put(incident(3, [41]));
+    expect(index.judgedApart(a, b)).toBe(false);
+  });
+});
