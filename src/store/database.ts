@@ -210,8 +210,10 @@ function cachingConnection(
 function directRunner(statements: { prepare(text: string): SqliteDatabase.Statement }) {
   return (text: string, parameters: readonly unknown[]): QueryResult<unknown> => {
     const statement = statements.prepare(text);
-    if (statement.reader) return { rows: statement.all(...parameters) };
-    const { changes, lastInsertRowid } = statement.run(...parameters);
+    // One array binds the values in order, as Kysely's driver passes them: no spread of a
+    // multi-row insert's thousand values into arguments.
+    if (statement.reader) return { rows: statement.all(parameters) };
+    const { changes, lastInsertRowid } = statement.run(parameters);
     return {
       rows: [],
       numAffectedRows: BigInt(changes),

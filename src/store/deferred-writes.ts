@@ -225,7 +225,7 @@ export class DeferredWrites {
       else if (item.kind === 'update') out.push(this.updateQuery(item));
       else {
         for (let i = 0; i < item.rows.length; i += this.options.maxRows) {
-          out.push(this.insertQuery(item, item.rows.slice(i, i + this.options.maxRows)));
+          out.push(this.insertQuery(item, i, Math.min(item.rows.length, i + this.options.maxRows)));
         }
       }
     }
@@ -239,12 +239,20 @@ export class DeferredWrites {
     return this.options.placeholders === 'numbered' ? `$${i + 1}` : '?';
   }
 
-  private insertQuery(group: InsertGroup, rows: readonly unknown[][]): CompiledQuery {
-    const key = `${group.key}\u0000${rows.length}`;
+  /** The insert of `group`'s rows from `start` up to `end`. */
+  private insertQuery(group: InsertGroup, start: number, end: number): CompiledQuery {
+    const width = group.columns.length;
+    // Filled by hand: this runs for every row of a storm, and Array.prototype.flat is slow.
+    const parameters: unknown[] = new Array((end - start) * width);
+    for (let r = start, k = 0; r < end; r++) {
+      const row = group.rows[r]!;
+      for (let c = 0; c < width; c++) parameters[k++] = row[c];
+    }
+    const key = `${group.key}\u0000${end - start}`;
     let sql = this.insertTexts.get(key);
     if (sql === undefined) {
-      const width = group.columns.length;
-      const tuples = rows.map(
+      const tuples = Array.from(
+        { length: end - start },
         (_, r) => `(${group.columns.map((_c, c) => this.placeholder(r * width + c)).join(', ')})`,
       );
       sql =
@@ -252,7 +260,7 @@ export class DeferredWrites {
         `${tuples.join(', ')}${group.tail}`;
       if (this.insertTexts.size < MAX_SHAPES) this.insertTexts.set(key, sql);
     }
-    return CompiledQuery.raw(sql, rows.flat());
+    return CompiledQuery.raw(sql, parameters);
   }
 
   private updateQuery(update: RowUpdate): CompiledQuery {
