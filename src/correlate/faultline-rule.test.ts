@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { incidentState } from '../../test/support/incident-state.js';
 import type { Severity } from '../config/settings.js';
 import { IncidentIndex, type IncidentState } from '../incidents/incident-index.js';
 import { TopologyIndex } from '../topology/topology-index.js';
@@ -44,23 +45,7 @@ function topology(): TopologyIndex {
 }
 
 function incident(id: number, services: number[], severity: Severity = 'critical'): IncidentState {
-  return {
-    id,
-    status: 'new',
-    severity,
-    services: new Set(services),
-    context: new Set(),
-    groups: [],
-    devices: new Set(),
-    vms: new Set(),
-    lastEventAt: T0,
-    resolvedAt: null,
-    title: `incident ${id}`,
-    titleAuto: true,
-    autoCreated: true,
-    statusBeforeResolve: null,
-    rootCauses: [],
-  };
+  return incidentState(id, services, { severity, lastEventAt: T0 });
 }
 
 function event(services: number[], criticality: Severity = 'high'): EventFacts {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { incidentState } from '../../test/support/incident-state.js';
 import { ManualClock } from '../clock.js';
 import { TopologyIndex } from '../topology/topology-index.js';
 import type { AutomationIndexes } from './automation-indexes.js';
@@ -22,23 +23,7 @@ function incident(
   rootCauses: number[],
   context: number[] = [],
 ): IncidentState {
-  return {
-    id,
-    status,
-    severity: 'high',
-    services: new Set(services),
-    context: new Set(context),
-    groups: [],
-    devices: new Set(),
-    vms: new Set(),
-    lastEventAt: 0,
-    resolvedAt: null,
-    title: `incident ${id}`,
-    titleAuto: true,
-    autoCreated: true,
-    statusBeforeResolve: null,
-    rootCauses,
-  };
+  return incidentState(id, services, { status, rootCauses, context: new Set(context) });
 }
 
 describe('health origins', () => {

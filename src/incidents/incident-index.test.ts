@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
+import { incidentState } from '../../test/support/incident-state.js';
 import { layeredGraph } from '../../test/support/layered-graph.js';
 import type { EventFacts } from '../correlate/correlation-types.js';
 import { IncidentIndex, type IncidentState } from './incident-index.js';
 
-function incident(id: number, services: number[]): IncidentState {
-  return {
-    id,
-    status: 'new',
-    severity: 'high',
-    services: new Set(services),
-    context: new Set(),
-    groups: [],
-    devices: new Set(),
-    vms: new Set(),
-    lastEventAt: 0,
-    resolvedAt: null,
-    title: `incident ${id}`,
-    titleAuto: true,
-    autoCreated: true,
-    statusBeforeResolve: null,
-    rootCauses: [],
-  };
-}
+const incident = (id: number, services: number[]) => incidentState(id, services);
 
 const onServices = (services: number[]): EventFacts => ({
   services,
