@@ -151,9 +151,42 @@ const postgresSql: DialectSql = {
       for (const key of [...new Set(locks)].sort((a, b) => a - b)) {
         await sql`select pg_advisory_xact_lock(${key})`.execute(tx);
       }
-      return work(tx);
+      try {
+        return await work(tx);
+      } finally {
+        await settled(tx);
+      }
     }),
 };
+
+/** Statements of a transaction sent ahead that nobody has awaited yet (see sendAhead). */
+const ahead = new WeakMap<Db, Set<Promise<unknown>>>();
+
+/**
+ * Sends `statement` ahead: the transaction goes on while it travels, and its commit waits for
+ * it, failing if it failed. PostgreSQL would answer the COMMIT of a transaction that a
+ * statement nobody awaited had aborted with a quiet ROLLBACK: nothing sent ahead is left
+ * unawaited.
+ */
+export function sendAhead<T>(tx: Db, statement: Promise<T>): Promise<T> {
+  let pending = ahead.get(tx);
+  if (pending === undefined) {
+    pending = new Set();
+    ahead.set(tx, pending);
+  }
+  const tracked = statement.finally(() => pending.delete(tracked));
+  pending.add(tracked);
+  // Awaited before the commit (see settled); meanwhile a failure is not an unhandled one.
+  tracked.catch(() => undefined);
+  return tracked;
+}
+
+/** Waits for what `tx` sent ahead; throws the first failure. */
+async function settled(tx: Db): Promise<void> {
+  const pending = ahead.get(tx);
+  if (pending === undefined) return;
+  while (pending.size > 0) await Promise.all([...pending]);
+}
 
 /** An open database: the query builder plus what differs between the two engines. */
 export interface Database {

@@ -2,13 +2,13 @@ import { CompiledQuery } from 'kysely';
 import { describe, expect, it } from 'vitest';
 
 import { DeferredWrites } from './deferred-writes.js';
-import { inlineParameters, sqlLiteral } from './sql-literals.js';
+import { inlineParameters, isLiteral } from './sql-literals.js';
 
 const numbered = () =>
   new DeferredWrites({
     placeholders: 'numbered',
     maxRows: 1000,
-    accepts: (value) => sqlLiteral(value) !== null,
+    accepts: isLiteral,
   });
 
 const compiled = (sql: string, parameters: unknown[]) => ({

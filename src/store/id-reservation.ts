@@ -1,12 +1,25 @@
 import { PostgresAdapter, sql } from 'kysely';
 
-import { isSqliteWrite, runDirect, type Db } from './database.js';
+import { isSqliteWrite, runDirect, sendAhead, type Db } from './database.js';
 
 /** How many ids one reservation hands out. */
 const BLOCK = 64;
 
-/** The ids reserved and not yet used, by transaction and table. */
-const reserved = new WeakMap<Db, Map<string, number[]>>();
+/**
+ * On PostgreSQL the next block is asked for while this many ids of the current one are left:
+ * it travels (with the writes waiting to go) while the transaction goes on deciding, instead
+ * of holding it up when the block runs out.
+ */
+const ASK_AHEAD_AT = 16;
+
+/** The ids reserved and not yet used of one table, and the next block when asked ahead. */
+interface Reservation {
+  ids: number[];
+  next: Promise<number[]> | null;
+}
+
+/** The reservations of each transaction, by table. */
+const reserved = new WeakMap<Db, Map<string, Reservation>>();
 
 /**
  * An id for a row about to be inserted into `table`, handed out ahead, so that the insert needs
@@ -25,12 +38,21 @@ export async function reserveId(tx: Db, table: string): Promise<number | null> {
     tables = new Map();
     reserved.set(tx, tables);
   }
-  let ids = tables.get(table);
-  if (ids === undefined || ids.length === 0) {
-    ids = postgres ? await postgresBlock(tx, table) : sqliteBlock(tx, table);
-    tables.set(table, ids);
+  let reservation = tables.get(table);
+  if (reservation === undefined) {
+    reservation = { ids: [], next: null };
+    tables.set(table, reservation);
   }
-  return ids.pop()!;
+  if (reservation.ids.length === 0) {
+    const next = reservation.next;
+    reservation.next = null;
+    reservation.ids = postgres ? await (next ?? postgresBlock(tx, table)) : sqliteBlock(tx, table);
+  }
+  const id = reservation.ids.pop()!;
+  if (postgres && reservation.ids.length === ASK_AHEAD_AT && reservation.next === null) {
+    reservation.next = sendAhead(tx, postgresBlock(tx, table));
+  }
+  return id;
 }
 
 /** The next BLOCK ids of `table`'s sequence, last first. */

@@ -36,6 +36,11 @@ describe('writing parameters in as literals', () => {
     );
   });
 
+  it('copies quoted text with doubled quotes as it is', () => {
+    const query = compiled(`select 'it''s $1', "a""$2" from "t" where "x" = $1`, ['y']);
+    expect(inlineParameters(query)).toBe(`select 'it''s $1', "a""$2" from "t" where "x" = 'y'`);
+  });
+
   it('gives up on values without a plain literal form', () => {
     expect(inlineParameters(compiled('select $1', [{ a: 1 }]))).toBeNull();
     expect(inlineParameters(compiled('select $1', [Number.NaN]))).toBeNull();

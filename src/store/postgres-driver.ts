@@ -12,7 +12,7 @@ import {
 import type pg from 'pg';
 
 import { DeferredWrites } from './deferred-writes.js';
-import { inlineParameters, sqlLiteral } from './sql-literals.js';
+import { inlineParameters, isLiteral } from './sql-literals.js';
 
 const DEFERRED = Symbol('faultline.deferred');
 
@@ -43,7 +43,7 @@ class DeferringConnection implements DatabaseConnection {
   private pending = new DeferredWrites({
     placeholders: 'numbered',
     maxRows: 1000,
-    accepts: (value) => sqlLiteral(value) !== null,
+    accepts: isLiteral,
   });
   /** Set when a rollback failed: the client is then closed rather than pooled again. */
   broken = false;

@@ -5,7 +5,8 @@ import pg from 'pg';
 
 type Literal = string | number | bigint | boolean | null | undefined;
 
-function isLiteral(value: unknown): value is Literal {
+/** Whether `value` has a plain literal form (see inlineParameters). */
+export function isLiteral(value: unknown): value is Literal {
   const type = typeof value;
   if (type === 'number') return Number.isFinite(value);
   return value == null || type === 'string' || type === 'bigint' || type === 'boolean';
@@ -19,38 +20,19 @@ function literal(value: Literal): string {
   return value === null || value === undefined ? 'NULL' : pg.escapeLiteral(String(value));
 }
 
-/** `value` as such a literal; null when it has no plain literal form. */
-export function sqlLiteral(value: unknown): string | null {
-  return isLiteral(value) ? literal(value) : null;
-}
+/** A quoted string or identifier (copied as it is), or a `$n` parameter. */
+const TOKEN = /'[^']*'|"[^"]*"|\$(\d+)/g;
 
 /**
  * The statement with its `$n` parameters written in as literals, for the simple protocol that
  * takes several statements at once; null when a parameter has no plain literal form. Quoted
- * text and identifiers are copied as they are.
+ * text and identifiers are copied as they are (a doubled quote inside one reads as two quoted
+ * pieces side by side, copied alike).
  */
 export function inlineParameters(query: CompiledQuery): string | null {
   const values = query.parameters;
   if (!values.every(isLiteral)) return null;
-  const sql = query.sql;
-  let out = '';
-  let quote: string | null = null;
-  for (let i = 0; i < sql.length; i++) {
-    const c = sql[i]!;
-    if (quote !== null) {
-      if (c === quote) quote = null;
-      out += c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      out += c;
-    } else if (c === '$' && /[0-9]/.test(sql[i + 1] ?? '')) {
-      let j = i + 1;
-      while (j < sql.length && /[0-9]/.test(sql[j]!)) j++;
-      out += literal(values[Number(sql.slice(i + 1, j)) - 1] as Literal);
-      i = j - 1;
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return query.sql.replace(TOKEN, (token, index: string | undefined) =>
+    index === undefined ? token : literal(values[Number(index) - 1] as Literal),
+  );
 }
