@@ -15,7 +15,7 @@ import pg from 'pg';
 
 import type { DatabaseConfig } from '../config/settings.js';
 import { DeferredWrites } from './deferred-writes.js';
-import { postgresDialect } from './postgres-driver.js';
+import { claimConnection, postgresDialect, type DeferringTarget } from './postgres-driver.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { WalSync } from './wal-sync.js';
 
@@ -89,13 +89,15 @@ export function isSqliteWrite(db: Db): boolean {
 const directDeferred = new WeakMap<Db, DeferredWrites>();
 
 /**
- * Holds a write nobody reads the result of when `db` is an SQLite write transaction, until the
+ * Holds a write nobody reads the result of when `db` is a write transaction, until the
  * connection's next statement (or the commit) runs, which runs the waiting writes first,
- * folded together (see DeferredWrites); false anywhere else.
+ * folded together (see DeferredWrites); false anywhere else, or when the write cannot wait.
  */
 export function deferDirect(db: Db, query: CompiledQuery): boolean {
   const deferred = directDeferred.get(db);
-  return deferred !== undefined && deferred.add(query);
+  if (deferred !== undefined) return deferred.add(query);
+  // On PostgreSQL: held by the transaction's connection, as Kysely would have it held.
+  return deferring.get(db)?.defer(query) === true;
 }
 
 function sqliteSql(durability: SqliteDurability): DialectSql {
@@ -151,22 +153,26 @@ const postgresSql: DialectSql = {
       for (const key of [...new Set(locks)].sort((a, b) => a - b)) {
         await sql`select pg_advisory_xact_lock(${key})`.execute(tx);
       }
+      await tx.executeQuery(claimConnection((connection) => deferring.set(tx, connection)));
       try {
         return await work(tx);
       } finally {
+        deferring.delete(tx);
         await settled(tx);
       }
     }),
 };
 
+/** The connections of the PostgreSQL write transactions now open, by transaction. */
+const deferring = new WeakMap<Db, DeferringTarget>();
+
 /** Statements of a transaction sent ahead that nobody has awaited yet (see sendAhead). */
 const ahead = new WeakMap<Db, Set<Promise<unknown>>>();
 
 /**
- * Sends `statement` ahead: the transaction goes on while it travels, and its commit waits for
- * it, failing if it failed. PostgreSQL would answer the COMMIT of a transaction that a
- * statement nobody awaited had aborted with a quiet ROLLBACK: nothing sent ahead is left
- * unawaited.
+ * Sends `statement` ahead: the transaction goes on while it travels, and ends only once it has
+ * answered, failing with its error if it failed (rather than with the bare rollback that
+ * PostgreSQL answers a COMMIT with after an error nobody awaited).
  */
 export function sendAhead<T>(tx: Db, statement: Promise<T>): Promise<T> {
   let pending = ahead.get(tx);

@@ -27,6 +27,26 @@ export function deferred(query: CompiledQuery): CompiledQuery {
 
 const isDeferred = (query: CompiledQuery) => (query as { [DEFERRED]?: boolean })[DEFERRED] === true;
 
+const CLAIM = Symbol('faultline.claim');
+
+/** What a transaction's writes can be deferred on without going through Kysely. */
+export interface DeferringTarget {
+  /** Holds a write nobody reads the result of (see `deferred`); false when it cannot wait. */
+  defer(query: CompiledQuery): boolean;
+}
+
+/**
+ * A statement that sends nothing: the connection running it hands itself to `take`. Run in a
+ * transaction, it gives the transaction's connection, on which writes can then be deferred
+ * directly, each without Kysely's round of promises.
+ */
+export function claimConnection(take: (connection: DeferringTarget) => void): CompiledQuery {
+  return { ...CompiledQuery.raw('select 1'), [CLAIM]: take } as CompiledQuery;
+}
+
+const claimOf = (query: CompiledQuery) =>
+  (query as { [CLAIM]?: (connection: DeferringTarget) => void })[CLAIM];
+
 const AFFECTING = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 
 function resultOf<R>(result: pg.QueryResult): QueryResult<R> {
@@ -39,7 +59,7 @@ function resultOf<R>(result: pg.QueryResult): QueryResult<R> {
 }
 
 /** One pooled client, holding the deferred writes of its transaction until the next query. */
-class DeferringConnection implements DatabaseConnection {
+class DeferringConnection implements DatabaseConnection, DeferringTarget {
   private pending = new DeferredWrites({
     placeholders: 'numbered',
     maxRows: 1000,
@@ -52,8 +72,17 @@ class DeferringConnection implements DatabaseConnection {
 
   constructor(readonly client: pg.PoolClient) {}
 
+  defer(query: CompiledQuery): boolean {
+    return this.inTransaction && this.pending.add(query);
+  }
+
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.inTransaction && isDeferred(query) && this.pending.add(query)) return { rows: [] };
+    const claim = claimOf(query);
+    if (claim !== undefined) {
+      claim(this);
+      return { rows: [] };
+    }
+    if (isDeferred(query) && this.defer(query)) return { rows: [] };
     if (this.pending.size === 0) {
       return resultOf<R>(await this.client.query(query.sql, [...query.parameters]));
     }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Database, Db } from '../../src/store/database.js';
 import { reserveId } from '../../src/store/id-reservation.js';
+import { deferWrite } from '../../src/store/prepared-query.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { engines, freshDatabase, type TestDatabase } from '../support/databases.js';
 
@@ -66,6 +67,32 @@ describe.each(engines())('ids reserved ahead on %s', (engine) => {
     expect(firstIds[1]).toBeGreaterThan(firstIds[0]!);
     expect(next).toBeGreaterThan(firstIds[1]!);
   });
+
+  it.runIf(engine === 'postgres')(
+    'ask for the next block ahead, and a write that fails on its way fails the commit',
+    async () => {
+      const failing = database.write(async (tx) => {
+        const source = (id: number) =>
+          tx
+            .insertInto('event_sources')
+            .values({ id, name: 'sent ahead', description: '', ...OBJECT_COLUMNS });
+        const first = (await reserveId(tx, 'events'))!;
+        await deferWrite(tx, source(first + 1_000_000));
+        // The name is taken: the unique constraint refuses this row.
+        await deferWrite(tx, source(first + 1_000_001));
+        // 48 ids taken leaves 16: the next block is asked for, the waiting writes with it.
+        for (let i = 1; i < 48; i++) await reserveId(tx, 'events');
+        // Nobody waits for that block: the transaction ends here.
+      });
+      await expect(failing).rejects.toThrow(/event_sources|unique|duplicate/i);
+      const kept = await database.db
+        .selectFrom('event_sources')
+        .select('id')
+        .where('name', '=', 'sent ahead')
+        .execute();
+      expect(kept).toEqual([]);
+    },
+  );
 
   it.runIf(engine === 'sqlite')('are none outside a write transaction on sqlite', async () => {
     expect(await reserveId(database.db, 'events')).toBeNull();
