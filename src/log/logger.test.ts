@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -10,6 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { afterAll, describe, expect, it } from 'vitest';
@@ -199,5 +201,25 @@ describe('createLogger with LOG_FILE', () => {
     expect(records(text)).toEqual([
       expect.objectContaining({ level: 'WARN', msg: 'after rotation', line_number: 20 }),
     ]);
+  });
+
+  it('writes every line to standard output before the process exits, however soon', () => {
+    // Standard output is written asynchronously: what is still buffered goes out at exit.
+    const logger = fileURLToPath(new URL('./logger.ts', import.meta.url));
+    const script = `
+      import { createLogger } from ${JSON.stringify(logger)};
+      const log = createLogger({ level: 'info', file: null });
+      for (let i = 0; i < 2000; i++) log.info({ line_number: i }, 'line');
+      process.exit(3);
+    `;
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    expect(child.status).toBe(3);
+    const lines = records(child.stdout);
+    expect(lines).toHaveLength(2000);
+    expect(lines[1999]).toEqual(expect.objectContaining({ msg: 'line', line_number: 1999 }));
   });
 });
