@@ -2,9 +2,10 @@ import { chooseIncident } from '../src/correlate/decide.js';
 import { FaultlineRule } from '../src/correlate/faultline-rule.js';
 import { PluginRule } from '../src/correlate/scoring.js';
 import type { EventFacts } from '../src/correlate/correlation-types.js';
-import { IncidentIndex, type IncidentState } from '../src/incidents/incident-index.js';
+import { IncidentIndex } from '../src/incidents/incident-index.js';
 import { eventScope, type TargetRef } from '../src/topology/event-scope.js';
 import type { TopologyIndex } from '../src/topology/topology-index.js';
+import { incidentState } from '../test/support/incident-state.js';
 import { indexOf } from './generated-index.js';
 import { Random } from './random.js';
 import { generateTopology, type GeneratedTopology } from './topology-generator.js';
@@ -56,23 +57,13 @@ function openIncidents(index: TopologyIndex, t: TargetSpace, count: number, rand
   const incidents = new IncidentIndex(1, index);
   for (let id = 1; id <= count; id++) {
     const scope = eventScope(index, randomTarget(t, random));
-    const state: IncidentState = {
-      id,
-      status: 'new',
+    const state = incidentState(id, scope.services, {
       severity: 'critical',
-      services: new Set(scope.services),
       context: new Set(scope.context),
-      groups: [],
       devices: new Set(scope.devices),
       vms: new Set(scope.vms),
       lastEventAt: T0 - random.int(0, 30) * 60_000,
-      resolvedAt: null,
-      title: `incident ${id}`,
-      titleAuto: true,
-      autoCreated: true,
-      statusBeforeResolve: null,
-      rootCauses: [],
-    };
+    });
     incidents.put(state);
   }
   return incidents;
