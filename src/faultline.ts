@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 
 import { buildApi } from './api/app.js';
+import { NotReadyError } from './api/health-routes.js';
 import { TokenStore } from './api/token-store.js';
 import { systemClock, type Clock } from './clock.js';
 import type { CorrelationMode, Settings } from './config/settings.js';
@@ -95,7 +96,8 @@ export interface Faultline {
   readonly api: FastifyInstance;
   /**
    * Loads the topology and the open incidents into memory now, as the first decision would: a
-   * server does it before it listens, so that the first alerts are decided at full speed.
+   * server does it as it starts, so that the first alerts are decided at full speed; /readyz
+   * answers 503 meanwhile, and alerts that come are decided once it is done.
    */
   loadIndexes(): Promise<void>;
   close(): Promise<void>;
@@ -205,6 +207,27 @@ async function openWithOutbox(
   });
 }
 
+/** The readiness check, and the loading of the indexes it waits for (see loadIndexes). */
+function readiness(database: Database, pipeline: EventPipeline) {
+  // Set while the indexes load: the server answers, but is not ready.
+  let loading = false;
+  return {
+    ready: async () => {
+      if (loading) throw new NotReadyError('Loading the topology and open incidents.');
+      await sql`select 1`.execute(database.db);
+      return { database: database.dialect.name, schema_version: await schemaVersion(database) };
+    },
+    loadIndexes: async () => {
+      loading = true;
+      try {
+        await pipeline.run(async () => undefined);
+      } finally {
+        loading = false;
+      }
+    },
+  };
+}
+
 /** The composition root: opens and migrates the database, then builds the API over it. */
 export async function createFaultline(options: FaultlineOptions): Promise<Faultline> {
   const { settings } = options;
@@ -224,10 +247,7 @@ export async function createFaultline(options: FaultlineOptions): Promise<Faultl
   const { pipeline, indexes, views, incidentOperations, automationControl } = automationParts;
   const events = new EventService(pipeline, registry, writer);
   const tokens = new TokenStore(database.db, clock);
-  const ready = async () => {
-    await sql`select 1`.execute(database.db);
-    return { database: database.dialect.name, schema_version: await schemaVersion(database) };
-  };
+  const { ready, loadIndexes } = readiness(database, pipeline);
   const api = await buildApi({
     logger,
     registry,
@@ -259,7 +279,7 @@ export async function createFaultline(options: FaultlineOptions): Promise<Faultl
     automation: automationControl,
     deliveries,
     api,
-    loadIndexes: () => pipeline.run(async () => undefined),
+    loadIndexes,
     close: async () => {
       await api.close();
       await deliveries.stop();

@@ -63,8 +63,12 @@ export async function serve(settings: Settings, demo: boolean, out: Output): Pro
     ? new DemoScenario(faultline.pipeline, faultline.logger.child({ component: 'demo' }))
     : null;
 
-  await faultline.loadIndexes();
+  // Loading starts before the server listens, so that /readyz says 503 until it is done.
+  const loaded = faultline.loadIndexes();
+  // A failure is thrown where it is awaited, below, not as an unhandled rejection meanwhile.
+  loaded.catch(() => undefined);
   const address = await faultline.api.listen({ host: settings.host, port: settings.port });
+  await loaded;
   faultline.logger.info({ address, database: faultline.database.dialect.name }, 'server started');
   startDeliveries(faultline);
   banner(out, settings.baseUrl ?? address, key);

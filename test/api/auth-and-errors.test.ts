@@ -138,6 +138,28 @@ describe.each(engines())('authentication and error answers on %s', (engine) => {
       expect(await read(h, devices, device.id)).toEqual(device);
     });
 
+    it('is alive but not ready while the topology loads, and ready once it has', async () => {
+      // Work already queued holds the load back, so that /readyz is asked in the middle of it.
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const held = h.faultline.pipeline.run(() => gate);
+      const loaded = h.faultline.loadIndexes();
+
+      const during = await h.call('GET', '/readyz', { token: null });
+      const alive = await h.call('GET', '/healthz', { token: null });
+      release();
+      await held;
+      await loaded;
+      const after = await h.call('GET', '/readyz', { token: null });
+
+      expect(during).toMatchObject({
+        status: 503,
+        body: { status: 'starting', detail: 'Loading the topology and open incidents.' },
+      });
+      expect(alive).toMatchObject({ status: 200, body: { status: 'ok' } });
+      expect(after).toMatchObject({ status: 200, body: { status: 'ready', database: engine } });
+    });
+
     it('serves health probes and the OpenAPI document without a token', async () => {
       const healthz = await h.call('GET', '/healthz', { token: null });
       const readyz = await h.call('GET', '/readyz', { token: null });

@@ -132,7 +132,7 @@ describe('faultline serve --demo', () => {
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
   }, 60_000);
 
-  it('loads the topology into memory before it listens', async () => {
+  it('loads the topology into memory before it reports started', async () => {
     const server = await serveDemo(join(dir, 'warm', 'faultline.db'), 'info');
     await writeToken(server);
     const messages = server
