@@ -144,7 +144,7 @@ export function printSummary(
 ): void {
   if (ingest.length > 0) {
     out(
-      '\nserver               workload                            req/s  alerts/s  p50 ms  p99 ms  vs echo  vs AM',
+      '\nserver               workload                            req/s  alerts/s  p50 ms  p99 ms  vs echo  vs AM  CPU µs/alert',
     );
     for (const r of ingest) {
       const echo = row(ingest, 'fastify-echo', /./, r.batch);
@@ -152,7 +152,8 @@ export function printSummary(
       out(
         `${r.server.padEnd(20)} ${r.workload.padEnd(34)} ${String(r.requests_per_s).padStart(6)}` +
           ` ${String(r.alerts_per_s).padStart(9)} ${String(r.p50_ms).padStart(7)} ${String(r.p99_ms).padStart(7)}` +
-          ` ${ratio(r.requests_per_s, echo, 'requests_per_s').padStart(8)} ${ratio(r.requests_per_s, am, 'requests_per_s').padStart(6)}`,
+          ` ${ratio(r.requests_per_s, echo, 'requests_per_s').padStart(8)} ${ratio(r.requests_per_s, am, 'requests_per_s').padStart(6)}` +
+          ` ${String(r.server_cpu_us_per_alert ?? '').padStart(13)}`,
       );
     }
   }

@@ -28,10 +28,29 @@ export interface IngestRow extends LoadResult {
   readonly alerts_per_s: number;
   /** Peak resident memory of the server process so far (MiB). */
   readonly server_peak_rss_mib: number | null;
+  /**
+   * CPU time the server process spent per alert over the measured seconds (µs, every thread):
+   * steadier than the rates on a shared machine, and what the rates come down to.
+   */
+  readonly server_cpu_us_per_alert: number | null;
 }
 
 const BATCH = 100;
 const WARM_UP_SECONDS = 1.5;
+
+/** CPU time a process has used so far (ms, user and system), from /proc (Linux); else null. */
+function cpuMs(pid: number): number | null {
+  try {
+    // The fields after the command name, which may itself hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    // Linux reports in clock ticks of 10 ms (USER_HZ = 100) on every usual configuration.
+    return Number.isFinite(ticks) ? ticks * 10 : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Peak resident set of a process, from /proc (Linux); null elsewhere. */
 function peakRssMib(pid: number): number | null {
@@ -64,7 +83,10 @@ async function measure(
       body: (i) => request.body(offset + i),
     });
   const warmUp = await load(0, WARM_UP_SECONDS, 2000);
+  const cpuBefore = cpuMs(server.pid);
   const result = await load(warmUp.requests, options.seconds, 200_000);
+  const cpuAfter = cpuMs(server.pid);
+  const alerts = result.requests * workload.batch;
   const row: IngestRow = {
     ...result,
     server: label,
@@ -72,10 +94,15 @@ async function measure(
     batch: workload.batch,
     alerts_per_s: Math.round(result.requests_per_s * workload.batch),
     server_peak_rss_mib: peakRssMib(server.pid),
+    server_cpu_us_per_alert:
+      cpuBefore === null || cpuAfter === null || alerts === 0
+        ? null
+        : Math.round(((cpuAfter - cpuBefore) * 1000) / alerts),
   };
   process.stdout.write(
     `  ${label.padEnd(20)} ${workload.name.padEnd(34)} ${String(row.requests_per_s).padStart(7)} req/s` +
       ` ${String(row.alerts_per_s).padStart(8)} alerts/s  p50 ${row.p50_ms} ms  p99 ${row.p99_ms} ms` +
+      `  ${row.server_cpu_us_per_alert ?? '?'} µs CPU/alert` +
       `${row.failed > 0 ? `  FAILED ${row.failed}` : ''}\n`,
   );
   return row;
