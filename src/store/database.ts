@@ -14,8 +14,8 @@ import {
 import pg from 'pg';
 
 import type { DatabaseConfig } from '../config/settings.js';
-import { DeferredWrites } from './deferred-writes.js';
-import { claimConnection, postgresDialect, type DeferringTarget } from './postgres-driver.js';
+import { DeferredWrites, type DeferringTarget } from './deferred-writes.js';
+import { claimConnection, postgresDialect } from './postgres-driver.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { WalSync } from './wal-sync.js';
 
@@ -85,8 +85,8 @@ export function isSqliteWrite(db: Db): boolean {
   return directRunners.has(db);
 }
 
-/** The deferred writes of the SQLite write transactions now open, by transaction. */
-const directDeferred = new WeakMap<Db, DeferredWrites>();
+/** Where the deferred writes of each write transaction now open wait, by transaction. */
+const deferring = new WeakMap<Db, DeferringTarget>();
 
 /**
  * Holds a write nobody reads the result of when `db` is a write transaction, until the
@@ -94,10 +94,7 @@ const directDeferred = new WeakMap<Db, DeferredWrites>();
  * folded together (see DeferredWrites); false anywhere else, or when the write cannot wait.
  */
 export function deferDirect(db: Db, query: CompiledQuery): boolean {
-  const deferred = directDeferred.get(db);
-  if (deferred !== undefined) return deferred.add(query);
-  // On PostgreSQL: held by the transaction's connection, as Kysely would have it held.
-  return deferring.get(db)?.defer(query) === true;
+  return deferring.get(db)?.add(query) === true;
 }
 
 function sqliteSql(durability: SqliteDurability): DialectSql {
@@ -116,7 +113,7 @@ function sqliteSql(durability: SqliteDurability): DialectSql {
         try {
           await sql`begin immediate`.execute(connection);
           directRunners.set(connection, durability.direct);
-          directDeferred.set(connection, durability.deferred);
+          deferring.set(connection, durability.deferred);
           try {
             const value = await work(connection);
             // The commit runs what still waits first (see cachingConnection).
@@ -129,7 +126,7 @@ function sqliteSql(durability: SqliteDurability): DialectSql {
           }
         } finally {
           directRunners.delete(connection);
-          directDeferred.delete(connection);
+          deferring.delete(connection);
           durability.synchronous('FULL');
         }
       });
@@ -162,9 +159,6 @@ const postgresSql: DialectSql = {
       }
     }),
 };
-
-/** The connections of the PostgreSQL write transactions now open, by transaction. */
-const deferring = new WeakMap<Db, DeferringTarget>();
 
 /** Statements of a transaction sent ahead that nobody has awaited yet (see sendAhead). */
 const ahead = new WeakMap<Db, Set<Promise<unknown>>>();

@@ -14,6 +14,12 @@ const COLUMN = /^"([a-z_]+)"$/;
 const ASSIGNMENT = /^"([a-z_]+)" = (\?|\$\d+)$/;
 const NUMBERED = /^\$(\d+)$/;
 
+/** Where a write transaction's deferred writes wait: its connection's DeferredWrites. */
+export interface DeferringTarget {
+  /** Holds a write nobody reads the result of; false when it cannot wait (run it then). */
+  add(query: CompiledQuery): boolean;
+}
+
 /** How a dialect writes parameters: `$1, $2` (PostgreSQL) or `?, ?` in order (SQLite). */
 export type Placeholders = 'numbered' | 'positional';
 
@@ -148,7 +154,7 @@ const quoted = (columns: Iterable<string>) => [...columns].map((c) => `"${c}"`);
  * delete, an update not by id or not of plain values) ends the folding before it, so that
  * nothing moves across it, and intake tables referring to each other keep their order.
  */
-export class DeferredWrites {
+export class DeferredWrites implements DeferringTarget {
   private readonly items: Item[] = [];
   private inserts = new Map<string, InsertGroup>();
   /** Rows inserted or updated in the window, by table and id. */

@@ -11,34 +11,16 @@ import {
 } from 'kysely';
 import type pg from 'pg';
 
-import { DeferredWrites } from './deferred-writes.js';
+import { DeferredWrites, type DeferringTarget } from './deferred-writes.js';
 import { inlineParameters, isLiteral } from './sql-literals.js';
-
-const DEFERRED = Symbol('faultline.deferred');
-
-/**
- * Marks a write whose result nobody reads. On PostgreSQL it waits for the next statement of
- * its transaction and travels with it in one round trip; its error, if any, surfaces there
- * and fails the transaction as it would have. Elsewhere it runs as usual.
- */
-export function deferred(query: CompiledQuery): CompiledQuery {
-  return { ...query, [DEFERRED]: true } as CompiledQuery;
-}
-
-const isDeferred = (query: CompiledQuery) => (query as { [DEFERRED]?: boolean })[DEFERRED] === true;
 
 const CLAIM = Symbol('faultline.claim');
 
-/** What a transaction's writes can be deferred on without going through Kysely. */
-export interface DeferringTarget {
-  /** Holds a write nobody reads the result of (see `deferred`); false when it cannot wait. */
-  defer(query: CompiledQuery): boolean;
-}
-
 /**
  * A statement that sends nothing: the connection running it hands itself to `take`. Run in a
- * transaction, it gives the transaction's connection, on which writes can then be deferred
- * directly, each without Kysely's round of promises.
+ * transaction, it gives the transaction's connection, on which writes nobody reads the result
+ * of can then wait for the next statement and travel with it in one round trip; an error of
+ * theirs surfaces there and fails the transaction as it would have.
  */
 export function claimConnection(take: (connection: DeferringTarget) => void): CompiledQuery {
   return { ...CompiledQuery.raw('select 1'), [CLAIM]: take } as CompiledQuery;
@@ -72,7 +54,7 @@ class DeferringConnection implements DatabaseConnection, DeferringTarget {
 
   constructor(readonly client: pg.PoolClient) {}
 
-  defer(query: CompiledQuery): boolean {
+  add(query: CompiledQuery): boolean {
     return this.inTransaction && this.pending.add(query);
   }
 
@@ -82,7 +64,6 @@ class DeferringConnection implements DatabaseConnection, DeferringTarget {
       claim(this);
       return { rows: [] };
     }
-    if (isDeferred(query) && this.defer(query)) return { rows: [] };
     if (this.pending.size === 0) {
       return resultOf<R>(await this.client.query(query.sql, [...query.parameters]));
     }
@@ -111,7 +92,7 @@ class DeferringConnection implements DatabaseConnection, DeferringTarget {
   }
 }
 
-/** Kysely's driver for PostgreSQL, over a pg pool, with deferred writes (see `deferred`). */
+/** Kysely's driver for PostgreSQL, over a pg pool, with deferred writes (see claimConnection). */
 class DeferringDriver implements Driver {
   constructor(private readonly pool: pg.Pool) {}
 

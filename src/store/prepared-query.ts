@@ -1,7 +1,6 @@
 import type { Compilable, CompiledQuery, DialectAdapter, QueryResult } from 'kysely';
 
 import { deferDirect, runDirect, type Db } from './database.js';
-import { deferred } from './postgres-driver.js';
 
 /** Stands for the i-th value of a prepared query while it is built. */
 function marker(i: number): string {
@@ -58,8 +57,8 @@ export class PreparedQuery<Values extends readonly unknown[]> {
   }
 
   /**
-   * Runs a write whose result nobody reads. On PostgreSQL it travels with the next statement
-   * of the transaction (see `deferred`): its failure fails the transaction there.
+   * Runs a write whose result nobody reads. In a write transaction it waits for the next
+   * statement and travels with it (see deferDirect): its failure fails the transaction there.
    */
   defer(db: Db, values: Values): Promise<void> {
     return runDeferred(db, this.bind(db, values));
@@ -127,8 +126,8 @@ export function deferWrite(db: Db, query: Compilable): Promise<void> {
   return runDeferred(db, query.compile());
 }
 
-/** Held on SQLite's connection inside a write transaction; else marked as deferred. */
+/** Held by the connection of a write transaction (see deferDirect); else run at once. */
 async function runDeferred(db: Db, query: CompiledQuery): Promise<void> {
   if (deferDirect(db, query)) return;
-  await db.executeQuery(deferred(query));
+  await db.executeQuery(query);
 }
