@@ -19,13 +19,18 @@ const onServices = (services: number[]): EventFacts => ({
 
 const ids = (states: readonly IncidentState[]) => states.map((s) => s.id);
 
+/** An index over the layered test graph holding `incidents`, put in the order given. */
+function indexOf(...incidents: IncidentState[]): IncidentIndex {
+  const index = new IncidentIndex(1, layeredGraph());
+  for (const state of incidents) index.put(state);
+  return index;
+}
+
 describe('the index of open incidents', () => {
   it('puts the incident active last in front, also when it took an alert unchanged', () => {
-    const index = new IncidentIndex(1, layeredGraph());
     const a = incident(1, [17]);
     const b = incident(2, [17]);
-    index.put(a);
-    index.put(b);
+    const index = indexOf(a, b);
     expect(ids(index.candidates(onServices([17])))).toEqual([2, 1]);
 
     index.put(a);
@@ -39,11 +44,9 @@ describe('the index of open incidents', () => {
   });
 
   it('remembers two incidents judged apart until either grows or what alerts changes', () => {
-    const index = new IncidentIndex(1, layeredGraph());
     const a = incident(1, [17]);
     const b = incident(2, [30]);
-    index.put(a);
-    index.put(b);
+    const index = indexOf(a, b);
     expect(index.judgedApart(a, b)).toBe(false);
 
     index.noteApart(a, b);

@@ -18,7 +18,8 @@ const compiled = (sql: string, parameters: unknown[]) => ({
 
 const link = (incident: number, event: number) =>
   compiled(
-    'insert into "incident_events" ("incident_id", "event_id") values ($1, $2) on conflict ("incident_id", "event_id") do nothing',
+    'insert into "incident_events" ("incident_id", "event_id") values ($1, $2)' +
+      ' on conflict ("incident_id", "event_id") do nothing',
     [incident, event],
   );
 const touch = (id: number, at: string) =>
@@ -43,7 +44,8 @@ function sent(...queries: CompiledQuery[]): string[] {
 describe('deferred writes of alert intake, folded', () => {
   it('sends the inserts of one shape as one, where the first was, and one update per row', () => {
     expect(sent(link(1, 10), touch(1, 'a'), link(1, 11), touch(1, 'b'), touch(2, 'c'))).toEqual([
-      `insert into "incident_events" ("incident_id", "event_id") values ('1', '10'), ('1', '11') on conflict ("incident_id", "event_id") do nothing`,
+      `insert into "incident_events" ("incident_id", "event_id") values ('1', '10'), ('1', '11')` +
+        ` on conflict ("incident_id", "event_id") do nothing`,
       `update "incidents" set "last_updated" = 'b' where "id" = '1'`,
       `update "incidents" set "last_updated" = 'c' where "id" = '2'`,
     ]);
@@ -51,8 +53,10 @@ describe('deferred writes of alert intake, folded', () => {
 
   it('writes an update of a row inserted in the same window into the insert', () => {
     expect(sent(newEvent(7), link(1, 7), decide(7), newEvent(8), decide(8))).toEqual([
-      `insert into "events" ("message", "correlation", "id") values ('event 7', '{"n":7}', '7'), ('event 8', '{"n":8}', '8')`,
-      `insert into "incident_events" ("incident_id", "event_id") values ('1', '7') on conflict ("incident_id", "event_id") do nothing`,
+      `insert into "events" ("message", "correlation", "id")` +
+        ` values ('event 7', '{"n":7}', '7'), ('event 8', '{"n":8}', '8')`,
+      `insert into "incident_events" ("incident_id", "event_id") values ('1', '7')` +
+        ` on conflict ("incident_id", "event_id") do nothing`,
     ]);
   });
 

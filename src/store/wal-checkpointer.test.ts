@@ -80,7 +80,7 @@ describe('SQLite checkpoints on a thread of their own', () => {
     expect(child.status).toBe(0);
   });
 
-  it("falls back to SQLite's own checkpoints when the worker cannot open the database", async () => {
+  it("falls back to SQLite's checkpoints when the worker cannot open the database", async () => {
     const errors: string[] = [];
     const checkpointer = new WalCheckpointer(join(tempPath(), 'missing', 'f.db'), (error) =>
       errors.push(error),
