@@ -1,4 +1,4 @@
-import { LOCK_KEYS, type Database, type Db } from '../store/database.js';
+import { LOCK_KEYS, type Committed, type Database, type Db } from '../store/database.js';
 import type { AutomationIndexes } from '../incidents/automation-indexes.js';
 import type { Logger } from '../log/logger.js';
 import type { EventOutcome } from './event-input.js';
@@ -43,6 +43,8 @@ export class EventPipeline {
   private readonly queue: Pending[] = [];
   private draining = false;
   private idle: Promise<void> = Promise.resolve();
+  /** Batches committed and not yet on disk (see runBatch). */
+  private readonly flushing = new Set<Promise<void>>();
 
   constructor(
     private readonly database: Database,
@@ -81,9 +83,10 @@ export class EventPipeline {
     });
   }
 
-  /** Resolves once everything queued so far has been decided. */
+  /** Resolves once everything queued so far has been decided, and is on disk. */
   async settled(): Promise<void> {
     await this.idle;
+    await Promise.all([...this.flushing]);
   }
 
   /**
@@ -125,9 +128,9 @@ export class EventPipeline {
   }
 
   private async runBatch(batch: Pending[]): Promise<void> {
-    let results: unknown[];
+    let committed: Committed<unknown[]>;
     try {
-      results = await this.database.write(
+      committed = await this.database.commit(
         async (tx) => {
           await this.indexes.refresh(tx);
           const alerts = batch.flatMap((p) => (p.dedupId === undefined ? [] : [p.dedupId]));
@@ -151,6 +154,14 @@ export class EventPipeline {
       for (const pending of batch) await this.runBatch([pending]);
       return;
     }
-    batch.forEach((pending, i) => pending.resolve(results[i]));
+    // The next batch is decided while the disk flushes this one (group commit, pipelined);
+    // this one's callers hear of it only once it is durable.
+    const results = committed.value;
+    const durable = committed.durable.then(
+      () => batch.forEach((pending, i) => pending.resolve(results[i])),
+      (error: unknown) => batch.forEach((pending) => pending.reject(error)),
+    );
+    this.flushing.add(durable);
+    void durable.finally(() => this.flushing.delete(durable));
   }
 }

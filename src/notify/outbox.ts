@@ -72,19 +72,29 @@ export class NotificationOutbox implements IncidentRemovalListener {
 
   /** The database with the outbox written in its incident-changing transactions. */
   watch(database: Database): Database {
-    const write: Database['write'] = async (work, locks = []) => {
-      if (!locks.includes(LOCK_KEYS.incidents)) return database.write(work, locks);
+    const commit: Database['commit'] = async (work, locks = []) => {
+      if (!locks.includes(LOCK_KEYS.incidents)) return database.commit(work, locks);
       let queued = 0;
-      const result = await database.write(async (tx) => {
+      const result = await database.commit(async (tx) => {
         const mark = await markIncidentChanges(tx);
         const done = await work(tx);
         queued = await this.record(tx, mark);
         return done;
       }, locks);
-      if (queued > 0) this.listener?.();
+      // Sent once durable: a receiver never hears of a change a crash could take back.
+      if (queued > 0)
+        result.durable.then(
+          () => this.listener?.(),
+          () => undefined,
+        );
       return result;
     };
-    return { ...database, write };
+    const write: Database['write'] = async (work, locks) => {
+      const { value, durable } = await commit(work, locks);
+      await durable;
+      return value;
+    };
+    return { ...database, write, commit };
   }
 
   /** A regrouping removes these incidents: receivers hear they are over (`removed`). */

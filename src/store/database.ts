@@ -44,7 +44,29 @@ export interface DialectSql {
   /** Schema the migration bookkeeping lives in (PostgreSQL's current schema). */
   migrationSchema(db: Db): Promise<string | undefined>;
   /** Runs `work` in a transaction that holds the write lock (and `locks`) from its start. */
-  writeTransaction<T>(db: Db, work: (tx: Db) => Promise<T>, locks: readonly number[]): Promise<T>;
+  writeTransaction<T>(
+    db: Db,
+    work: (tx: Db) => Promise<T>,
+    locks: readonly number[],
+  ): Promise<Committed<T>>;
+}
+
+/** A committed write transaction: what its work returned, and when the commit is on disk. */
+export interface Committed<T> {
+  readonly value: T;
+  /**
+   * Resolves once the commit is durable; rejects if flushing it failed. Until then nobody may
+   * be told that the write happened (a crash could still take it back).
+   */
+  readonly durable: Promise<void>;
+}
+
+const DURABLE = Promise.resolve();
+
+/** `durable` as a Committed's, without an unhandled rejection when nobody awaits it. */
+function committed<T>(value: T, durable: Promise<void>): Committed<T> {
+  durable.catch(() => undefined);
+  return { value, durable };
 }
 
 /** What the SQLite dialect needs of its connection beyond Kysely. */
@@ -106,7 +128,7 @@ function sqliteSql(durability: SqliteDurability): DialectSql {
     // BEGIN IMMEDIATE takes the write lock first: a deferred transaction that reads, then
     // writes, fails when another process committed in between. The one connection serialises
     // this process; the file lock (with busy_timeout) serialises processes. The commit does not
-    // wait for the disk; the log is flushed after it, off the event loop, before returning.
+    // wait for the disk; the log is flushed after it, off the event loop (see Committed).
     writeTransaction: async (db, work) => {
       const result = await db.connection().execute(async (connection) => {
         durability.synchronous('NORMAL');
@@ -130,8 +152,7 @@ function sqliteSql(durability: SqliteDurability): DialectSql {
           durability.synchronous('FULL');
         }
       });
-      await durability.wal?.sync();
-      return result;
+      return committed(result, durability.wal?.sync() ?? DURABLE);
     },
   };
 }
@@ -144,20 +165,24 @@ const postgresSql: DialectSql = {
     const result = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
     return result.rows[0]?.schema;
   },
-  writeTransaction: (db, work, locks) =>
-    db.transaction().execute(async (tx) => {
-      // Sorted, so that two transactions wanting the same locks cannot deadlock.
-      for (const key of [...new Set(locks)].sort((a, b) => a - b)) {
-        await sql`select pg_advisory_xact_lock(${key})`.execute(tx);
-      }
-      await tx.executeQuery(claimConnection((connection) => deferring.set(tx, connection)));
-      try {
-        return await work(tx);
-      } finally {
-        deferring.delete(tx);
-        await settled(tx);
-      }
-    }),
+  // PostgreSQL's commit returns once it is durable (synchronous_commit).
+  writeTransaction: async (db, work, locks) =>
+    committed(
+      await db.transaction().execute(async (tx) => {
+        // Sorted, so that two transactions wanting the same locks cannot deadlock.
+        for (const key of [...new Set(locks)].sort((a, b) => a - b)) {
+          await sql`select pg_advisory_xact_lock(${key})`.execute(tx);
+        }
+        await tx.executeQuery(claimConnection((connection) => deferring.set(tx, connection)));
+        try {
+          return await work(tx);
+        } finally {
+          deferring.delete(tx);
+          await settled(tx);
+        }
+      }),
+      DURABLE,
+    ),
 };
 
 /** Statements of a transaction sent ahead that nobody has awaited yet (see sendAhead). */
@@ -192,8 +217,16 @@ async function settled(tx: Db): Promise<void> {
 export interface Database {
   readonly db: Db;
   readonly dialect: DialectSql;
-  /** A write transaction, serialised with other writers holding any of `locks`. */
+  /**
+   * A write transaction, serialised with other writers holding any of `locks`; resolves once
+   * it is durable.
+   */
   write<T>(work: (tx: Db) => Promise<T>, locks?: readonly number[]): Promise<T>;
+  /**
+   * write(), resolving as soon as the transaction committed: the next one can run while the
+   * disk flushes this one (see Committed).
+   */
+  commit<T>(work: (tx: Db) => Promise<T>, locks?: readonly number[]): Promise<Committed<T>>;
   close(): Promise<void>;
 }
 
@@ -201,7 +234,12 @@ function database(db: Db, dialect: DialectSql, onClose?: () => Promise<void>): D
   return {
     db,
     dialect,
-    write: (work, locks = []) => dialect.writeTransaction(db, work, locks),
+    write: async (work, locks = []) => {
+      const { value, durable } = await dialect.writeTransaction(db, work, locks);
+      await durable;
+      return value;
+    },
+    commit: (work, locks = []) => dialect.writeTransaction(db, work, locks),
     close: async () => {
       await db.destroy();
       await onClose?.();
