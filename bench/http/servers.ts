@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,16 @@ export interface RunningServer {
   /** The child process, for its peak memory. */
   readonly pid: number;
   stop(): Promise<void>;
+}
+
+/**
+ * How to start the built command as installed: node with the flags of its `#!` line (see
+ * src/cli/main.ts), so that the benchmarks measure what users run.
+ */
+export function faultlineCommand(): string[] {
+  const [first] = readFileSync('dist/cli/main.js', 'utf8').split('\n', 1);
+  const flags = (first ?? '').replace(/^#!\/usr\/bin\/env\s+(-S\s+)?node\s*/, '');
+  return [...flags.split(/\s+/).filter((f) => f.startsWith('--')), 'dist/cli/main.js'];
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -81,7 +91,7 @@ export async function startFaultline(
   env: Record<string, string> = {},
 ): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/cli/main.js', 'serve'], {
+  const child = spawn(process.execPath, [...faultlineCommand(), 'serve'], {
     env: {
       ...process.env,
       LOG_LEVEL: 'info',

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
+import { faultlineCommand } from '../http/servers.js';
 import type { LabelledAlert, Scenario } from './failure-model.js';
 import type { Observation } from './metrics.js';
 import type { ReplayResult } from './replay-in-process.js';
@@ -32,7 +33,7 @@ export async function startServer(
   env: Record<string, string>,
 ): Promise<RunningServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['dist/cli/main.js', 'serve'], {
+  const child: ChildProcess = spawn(process.execPath, [...faultlineCommand(), 'serve'], {
     env: {
       ...process.env,
       ...env,
