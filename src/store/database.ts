@@ -75,6 +75,8 @@ interface SqliteDurability {
   synchronous(mode: 'FULL' | 'NORMAL'): void;
   /** Flushes the write-ahead log; null for an in-memory database. */
   readonly wal: WalSync | null;
+  /** Checkpoints the log beside the writer; null for an in-memory database. */
+  readonly checkpointer: WalCheckpointer | null;
   /** Runs a statement on the connection at once (see runDirect). */
   readonly direct: DirectRunner;
   /** Writes waiting for the connection's next statement (see deferDirect). */
@@ -131,6 +133,9 @@ function sqliteSql(durability: SqliteDurability): DialectSql {
     // wait for the disk; the log is flushed after it, off the event loop (see Committed).
     writeTransaction: async (db, work) => {
       const result = await db.connection().execute(async (connection) => {
+        // A long log starts over once a checkpoint has caught up (see WalCheckpointer).
+        const caughtUp = durability.checkpointer?.catchUp();
+        if (caughtUp) await caughtUp;
         durability.synchronous('NORMAL');
         try {
           await sql`begin immediate`.execute(connection);
@@ -323,6 +328,7 @@ function openSqlite(path: string): Database {
   const durability: SqliteDurability = {
     synchronous: (mode) => connection.pragma(`synchronous = ${mode}`),
     wal,
+    checkpointer,
     direct: directRunner(statements),
     deferred,
   };

@@ -80,6 +80,45 @@ describe('SQLite checkpoints on a thread of their own', () => {
     expect(child.status).toBe(0);
   });
 
+  it('starts the log over while writes go on without a pause', async () => {
+    // Checkpoints beside a writer that never stops never copy all of the log. The writer here
+    // does what the SQLite dialect does: it lets a checkpoint catch up once the log is long.
+    const path = tempPath();
+    const db = new SqliteDatabase(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('create table t (id integer primary key, body text not null)');
+    const insert = db.prepare('insert into t (body) values (?)');
+    const body = 'x'.repeat(16 * 1024);
+    const checkpointer = new WalCheckpointer(path, (error) => expect.fail(error), {
+      restartFrames: 256,
+      intervalMs: 20,
+    });
+    let caughtUp = 0;
+    try {
+      // 16 MiB in 256 transactions of 64 KiB, a millisecond or more apart.
+      for (let i = 0; i < 256; i++) {
+        const wait = checkpointer.catchUp();
+        if (wait !== null) {
+          caughtUp++;
+          await wait;
+        }
+        db.transaction(() => {
+          for (let j = 0; j < 4; j++) insert.run(body);
+        })();
+        checkpointer.wrote();
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    } finally {
+      await checkpointer.close();
+    }
+    expect(caughtUp).toBeGreaterThan(0);
+    // Without the catch-up the log would hold all 16 MiB (4,096 frames).
+    expect(statSync(`${path}-wal`).size).toBeLessThan(8 * 1024 * 1024);
+    expect(db.prepare('select count(*) as n from t').get()).toEqual({ n: 1024 });
+    db.close();
+  });
+
   it("falls back to SQLite's checkpoints when the worker cannot open the database", async () => {
     const errors: string[] = [];
     const checkpointer = new WalCheckpointer(join(tempPath(), 'missing', 'f.db'), (error) =>

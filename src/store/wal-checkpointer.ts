@@ -5,6 +5,21 @@ import { Worker } from 'node:worker_threads';
 const CHECKPOINT_INTERVAL_MS = 250;
 
 /**
+ * Log length (frames, a page each) past which the writer lets a checkpoint catch up with it,
+ * so that the log starts over: 4,096 frames of SQLite's 4 KiB pages, 16 MiB.
+ */
+const RESTART_FRAMES = 4096;
+
+/** What the worker answers to a checkpoint: SQLite's counts, or the error. */
+interface CheckpointResult {
+  readonly error: string | null;
+  /** Frames in the log. */
+  readonly log: number;
+  /** Frames of the log now in the database file. */
+  readonly checkpointed: number;
+}
+
+/**
  * The worker: its own connection to the database file, which checkpoints the log when told.
  * Plain CommonJS run with `eval`, so that it starts alike from the sources and from dist/.
  */
@@ -20,10 +35,11 @@ parentPort.on('message', (message) => {
     return;
   }
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage(null);
+    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ error: null, log: result.log, checkpointed: result.checkpointed });
   } catch (error) {
-    parentPort.postMessage(String(error && error.message ? error.message : error));
+    const text = String(error && error.message ? error.message : error);
+    parentPort.postMessage({ error: text, log: 0, checkpointed: 0 });
   }
 });
 `;
@@ -36,6 +52,14 @@ parentPort.on('message', (message) => {
  * runs at most every 250 ms while writes come, in parallel with them (PASSIVE: it never blocks
  * a writer), and once more after the last. When the worker fails, `fallBack` restores SQLite's
  * own checkpoints.
+ *
+ * SQLite starts the log over only when a write finds all of it in the database file; under
+ * writes that never stop, checkpoints running beside them never get there, and the log grows
+ * for as long as the writes go on (by hundreds of megabytes a minute in a storm), every frame
+ * written to a new part of the file, which costs the file system about as much again as the
+ * copy itself. So once the log is longer than RESTART_FRAMES, the writer waits before its next
+ * transaction (asynchronously: the event loop goes on) for one checkpoint that copies what the
+ * last left, and that transaction then writes at the log's start again.
  */
 export class WalCheckpointer {
   private worker: Worker | null = null;
@@ -46,17 +70,30 @@ export class WalCheckpointer {
   private lastStart = 0;
   private failed = false;
   private idle: (() => void) | null = null;
+  /** Set when the log has grown past RESTART_FRAMES: the writer lets a checkpoint catch up. */
+  private restartDue = false;
+  /** Callers of catchUp waiting for the next checkpoint to end. */
+  private caughtUp: Array<() => void> = [];
+  /** Whether a checkpoint must follow the running one at once, for a waiting writer. */
+  private wantAfter = false;
+
+  private readonly restartFrames: number;
+  private readonly intervalMs: number;
 
   constructor(
     private readonly path: string,
     private readonly fallBack: (error: string) => void,
-  ) {}
+    options: { restartFrames?: number; intervalMs?: number } = {},
+  ) {
+    this.restartFrames = options.restartFrames ?? RESTART_FRAMES;
+    this.intervalMs = options.intervalMs ?? CHECKPOINT_INTERVAL_MS;
+  }
 
   /** Notes a write: a checkpoint follows within the interval. */
   wrote(): void {
     this.dirty = true;
     if (this.running || this.timer !== null || this.failed) return;
-    const wait = this.lastStart + CHECKPOINT_INTERVAL_MS - Date.now();
+    const wait = this.lastStart + this.intervalMs - Date.now();
     if (wait <= 0) {
       this.start();
       return;
@@ -66,6 +103,29 @@ export class WalCheckpointer {
       this.start();
     }, wait);
     this.timer.unref();
+  }
+
+  /**
+   * Null when the writer may go on at once; else a promise that resolves once a checkpoint has
+   * copied the log written so far, so that the next write starts the log over. The caller holds
+   * the connection meanwhile (no statement of its may run while the checkpoint catches up) and
+   * must not wait for it inside a transaction. Never rejects: a failed checkpoint only means
+   * the log goes on growing.
+   */
+  catchUp(): Promise<void> | null {
+    if (!this.restartDue || this.failed) return null;
+    this.restartDue = false;
+    const caughtUp = new Promise<void>((resolve) => this.caughtUp.push(resolve));
+    if (this.running) {
+      // The running checkpoint began before the last writes: one more after it.
+      this.dirty = true;
+      this.wantAfter = true;
+    } else {
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = null;
+      this.start();
+    }
+    return caughtUp;
   }
 
   private start(): void {
@@ -83,25 +143,39 @@ export class WalCheckpointer {
       workerData: { driver, path: this.path },
     });
     worker.unref();
-    worker.on('message', (error: string | null) => {
-      this.running = false;
-      if (error !== null) this.fail(error);
-      else if (this.dirty) this.wrote();
-      this.settle();
-    });
-    worker.on('error', (error) => {
-      this.running = false;
-      this.fail(error.message);
-      this.settle();
-    });
+    worker.on('message', (result: CheckpointResult) => this.ended(result));
+    worker.on('error', (error) => this.ended({ error: error.message, log: 0, checkpointed: 0 }));
     this.worker = worker;
     return worker;
+  }
+
+  private ended(result: CheckpointResult): void {
+    this.running = false;
+    if (result.error !== null) {
+      this.fail(result.error);
+    } else if (this.wantAfter && !this.failed) {
+      this.wantAfter = false;
+      this.start();
+      return;
+    } else {
+      const waiting = this.caughtUp.splice(0);
+      for (const resolve of waiting) resolve();
+      // The log is long and was written to while this checkpoint ran (or could not all be
+      // copied): the next transaction waits for a checkpoint to catch up.
+      this.restartDue =
+        waiting.length === 0 &&
+        result.log >= this.restartFrames &&
+        (this.dirty || result.checkpointed < result.log);
+      if (this.dirty) this.wrote();
+    }
+    this.settle();
   }
 
   private fail(error: string): void {
     if (this.failed) return;
     this.failed = true;
     this.fallBack(error);
+    for (const resolve of this.caughtUp.splice(0)) resolve();
     void this.worker?.terminate();
     this.worker = null;
   }
@@ -117,6 +191,8 @@ export class WalCheckpointer {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.failed = true;
+    this.wantAfter = false;
+    for (const resolve of this.caughtUp.splice(0)) resolve();
     const worker = this.worker;
     if (worker === null) return;
     // Unreferenced, the worker would not keep the process alive while it is waited for.
