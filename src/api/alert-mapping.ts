@@ -26,24 +26,37 @@ function dottedPaths(errors: readonly ErrorObject[]): ErrorObject[] {
   });
 }
 
+export interface CheckOptions {
+  /**
+   * False when the payload comes out of a body already checked for what no database stores
+   * (an alert of an Alertmanager group): the walk through it is not made twice.
+   */
+  readonly limits?: boolean;
+}
+
 /**
  * Checks a payload against `schema`, and for what no database stores (NUL characters, JSON
  * nested too deep), in NetBox's error shape.
  */
-export function schemaChecker(schema: Readonly<Record<string, unknown>>) {
+export function schemaChecker(
+  schema: Readonly<Record<string, unknown>>,
+  { limits = true }: CheckOptions = {},
+) {
   const validate = compileBodyValidator({ ...schema });
   return (payload: unknown): FieldErrors => {
-    const errors = [
-      ...(validate(payload) ? [] : (validate.errors ?? [])),
-      ...jsonLimitErrors(payload),
-    ];
+    const errors = validate(payload) ? [] : [...(validate.errors ?? [])];
+    if (limits) errors.push(...jsonLimitErrors(payload));
     return errors.length === 0 ? {} : (toFieldErrors(dottedPaths(errors)) as FieldErrors);
   };
 }
 
 /** Every reason a payload is not valid: the schema's, then the format's own (run on any object). */
-export function alertChecker(format: AlertFormat, context: IngestContext) {
-  const checkSchema = schemaChecker(format.schema);
+export function alertChecker(
+  format: AlertFormat,
+  context: IngestContext,
+  options: CheckOptions = {},
+) {
+  const checkSchema = schemaChecker(format.schema, options);
   return (payload: unknown): FieldErrors => {
     const errors = checkSchema(payload);
     if (isObject(payload)) {
@@ -57,8 +70,12 @@ export function alertChecker(format: AlertFormat, context: IngestContext) {
 }
 
 /** Checks a payload, then maps it when valid. */
-export function alertMapper(format: AlertFormat, context: IngestContext): Mapper {
-  const check = alertChecker(format, context);
+export function alertMapper(
+  format: AlertFormat,
+  context: IngestContext,
+  options: CheckOptions = {},
+): Mapper {
+  const check = alertChecker(format, context, options);
   return (payload) => {
     const errors = check(payload);
     if (Object.keys(errors).length > 0) return { errors };

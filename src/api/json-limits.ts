@@ -31,9 +31,10 @@ function inspect(value: unknown, depth: number, found: Problems): void {
     for (const item of value) inspect(item, depth + 1, found);
     return;
   }
-  for (const [key, item] of Object.entries(value)) {
+  const object = value as Record<string, unknown>;
+  for (const key of Object.keys(object)) {
     if (key.includes('\u0000')) found.nullCharacter = true;
-    inspect(item, depth + 1, found);
+    inspect(object[key], depth + 1, found);
   }
 }
 
@@ -54,10 +55,12 @@ function limitError(path: string, keyword: string, data: unknown): ErrorObject {
 export function jsonLimitErrors(body: unknown): ErrorObject[] {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return [];
   const errors: ErrorObject[] = [];
-  for (const [key, value] of Object.entries(body)) {
-    const found: Problems = { tooDeep: false, nullCharacter: false };
-    if (key.includes('\u0000')) found.nullCharacter = true;
+  const object = body as Record<string, unknown>;
+  for (const key of Object.keys(object)) {
+    const value = object[key];
+    const found: Problems = { tooDeep: false, nullCharacter: key.includes('\u0000') };
     inspect(value, 0, found);
+    if (!found.nullCharacter && !found.tooDeep) continue;
     const path = `/${pointer(key)}`;
     if (found.nullCharacter) errors.push(limitError(path, NULL_CHARACTER, value));
     if (found.tooDeep) errors.push(limitError(path, TOO_DEEP, value));

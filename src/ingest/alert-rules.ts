@@ -41,8 +41,29 @@ export function shortenMessage(message: string): string {
 const ISO_TIME =
   /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
+/**
+ * The last time parsed: a payload's time is read when it is checked, then again when it is
+ * mapped (and Alertmanager's once more to tell Go's zero time), always one after the other.
+ */
+let lastParsed = { value: '', ms: Number.NaN, iso: null as string | null };
+
 /** Milliseconds since the epoch of an ISO 8601 time, or NaN. */
-function parseIsoTime(value: string): number {
+export function parseIsoTime(value: string): number {
+  if (value === lastParsed.value) return lastParsed.ms;
+  const ms = parseUncached(value);
+  lastParsed = { value, ms, iso: null };
+  return ms;
+}
+
+/** `ms` (a time parseIsoTime just read from `value`) as ISO 8601 in UTC. */
+function isoOf(value: string, ms: number): string {
+  if (value === lastParsed.value && lastParsed.iso !== null) return lastParsed.iso;
+  const iso = new Date(ms).toISOString();
+  if (value === lastParsed.value) lastParsed.iso = iso;
+  return iso;
+}
+
+function parseUncached(value: string): number {
   const match = ISO_TIME.exec(value.trim());
   if (match === null) return Number.NaN;
   const text = value.trim().replace(' ', 'T').replace(',', '.');
@@ -66,7 +87,7 @@ export function checkTimestamp(
   if (ms - clock.now().getTime() > FUTURE_SKEW_MS) {
     return { error: 'Timestamp is more than 5 minutes in the future.' };
   }
-  return { time: new Date(ms).toISOString() };
+  return { time: isoOf(value, ms) };
 }
 
 export function checkDedupId(dedupId: string, errors: FieldErrors, field = 'dedup_id'): void {

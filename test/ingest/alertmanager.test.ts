@@ -329,6 +329,28 @@ describe.each(engines())('Alertmanager webhooks on %s', (engine) => {
     ]);
     expect(await eventCount(h)).toBe(0);
   });
+
+  it('answers 400 to a group holding what no database stores, storing none of it', async () => {
+    const nul = await postAlert(
+      h,
+      'alertmanager',
+      webhook([alert({ instance: 'api-1' }), alert({ instance: 'db-1', env: 'pro\u0000d' })]),
+    );
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 40; i++) deep = { deeper: deep };
+    const tooDeep = await postAlert(
+      h,
+      'alertmanager',
+      webhook([alert({ instance: 'api-1' }, { annotations: { summary: 'x' }, extra: deep })]),
+    );
+
+    expectStatus(nul, 400);
+    expect(Object.keys(nul.body.errors)).toEqual(['alerts']);
+    expect(nul.body.errors.alerts[0]).toMatch(/null character/i);
+    expectStatus(tooDeep, 400);
+    expect(Object.keys(tooDeep.body.errors)).toEqual(['alerts']);
+    expect(await eventCount(h)).toBe(0);
+  });
 });
 
 describe('Alertmanager target labels in another order', () => {

@@ -7,6 +7,7 @@ import {
   checkDedupId,
   checkTimeField,
   isObject,
+  parseIsoTime,
   shortenMessage,
   timeOf,
   toSeverity,
@@ -85,8 +86,11 @@ export function alertmanagerAlerts(webhook: AlertmanagerWebhook): unknown[] {
   return webhook.alerts.map((alert) => (isObject(alert) ? { ...alert, group } : alert));
 }
 
-/** Go's zero time, which Alertmanager sends as the end of an alert still firing. */
-const isUnset = (time: string | undefined) => time === undefined || Date.parse(time) < 0;
+/**
+ * Go's zero time (0001-01-01), which Alertmanager sends as the end of an alert still firing:
+ * any time before 1970.
+ */
+const isUnset = (time: string | undefined) => time === undefined || parseIsoTime(time) < 0;
 
 /** Alertmanager's own identity of the alert; from its labels if an old version sent none. */
 function fingerprintOf(alert: AlertmanagerAlert): string {
