@@ -76,6 +76,8 @@ export class WalCheckpointer {
   private caughtUp: Array<() => void> = [];
   /** Whether a checkpoint must follow the running one at once, for a waiting writer. */
   private wantAfter = false;
+  /** Set while the checkpoint that closes in on a long log runs (see ended). */
+  private closingIn = false;
 
   private readonly restartFrames: number;
   private readonly intervalMs: number;
@@ -161,11 +163,20 @@ export class WalCheckpointer {
       const waiting = this.caughtUp.splice(0);
       for (const resolve of waiting) resolve();
       // The log is long and was written to while this checkpoint ran (or could not all be
-      // copied): the next transaction waits for a checkpoint to catch up.
-      this.restartDue =
+      // copied). One more checkpoint at once, the writer going on, copies what came during
+      // this one; only then does the next transaction wait for a checkpoint to catch up, which
+      // has little left to copy.
+      const behind =
         waiting.length === 0 &&
         result.log >= this.restartFrames &&
         (this.dirty || result.checkpointed < result.log);
+      if (behind && !this.closingIn && this.dirty) {
+        this.closingIn = true;
+        this.start();
+        return;
+      }
+      this.closingIn = false;
+      this.restartDue = behind;
       if (this.dirty) this.wrote();
     }
     this.settle();
