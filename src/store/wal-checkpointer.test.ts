@@ -119,6 +119,49 @@ describe('SQLite checkpoints on a thread of their own', () => {
     db.close();
   });
 
+  it('lets the writer go on while a reader keeps the log from starting over', async () => {
+    // Another connection reading an old snapshot: no checkpoint can copy the whole log, so the
+    // log cannot start over; the writer's waits must still end, each after one checkpoint.
+    const path = tempPath();
+    const db = new SqliteDatabase(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('create table t (id integer primary key, body text not null)');
+    const insert = db.prepare('insert into t (body) values (?)');
+    insert.run('before the reader');
+    const reader = new SqliteDatabase(path, { readonly: true });
+    reader.exec('begin');
+    expect(reader.prepare('select count(*) as n from t').get()).toEqual({ n: 1 });
+    const checkpointer = new WalCheckpointer(path, (error) => expect.fail(error), {
+      restartFrames: 64,
+      intervalMs: 10,
+    });
+    let waits = 0;
+    try {
+      for (let i = 0; i < 128; i++) {
+        const wait = checkpointer.catchUp();
+        if (wait !== null) {
+          waits++;
+          await wait;
+        }
+        db.transaction(() => {
+          for (let j = 0; j < 4; j++) insert.run('y'.repeat(16 * 1024));
+        })();
+        checkpointer.wrote();
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    } finally {
+      await checkpointer.close();
+    }
+    expect(waits).toBeGreaterThan(0);
+    // The reader still sees its snapshot; the writer's rows are all there.
+    expect(reader.prepare('select count(*) as n from t').get()).toEqual({ n: 1 });
+    reader.exec('commit');
+    reader.close();
+    expect(db.prepare('select count(*) as n from t').get()).toEqual({ n: 1 + 128 * 4 });
+    db.close();
+  });
+
   it("falls back to SQLite's checkpoints when the worker cannot open the database", async () => {
     const errors: string[] = [];
     const checkpointer = new WalCheckpointer(join(tempPath(), 'missing', 'f.db'), (error) =>
