@@ -89,6 +89,22 @@ describe('createLogger', () => {
     expect(parsed[0]?.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
+  it('stamps each line with the time it was written', async () => {
+    const screen = capture();
+    const logger = createLogger({ level: 'info', file: null, stdout: screen.stream });
+
+    const before = Date.now();
+    logger.info('first');
+    await sleep(20);
+    logger.info('second');
+    const after = Date.now();
+
+    const [first, second] = records(screen.text()).map((r) => Date.parse(String(r.time)));
+    expect(first).toBeGreaterThanOrEqual(before);
+    expect(second! - first!).toBeGreaterThanOrEqual(15);
+    expect(second).toBeLessThanOrEqual(after);
+  });
+
   it('lets grep ERROR find the errors and only them', () => {
     const screen = capture();
     const logger = createLogger({ level: 'info', file: null, stdout: screen.stream });
