@@ -138,13 +138,14 @@ function sqliteSql(durability: SqliteDurability): DialectSql {
         if (caughtUp) await caughtUp;
         durability.synchronous('NORMAL');
         try {
-          await sql`begin immediate`.execute(connection);
+          // Directly, as the transaction's own statements run (see runDirect).
+          durability.direct('begin immediate', []);
           directRunners.set(connection, durability.direct);
           deferring.set(connection, durability.deferred);
           try {
             const value = await work(connection);
             // The commit runs what still waits first (see cachingConnection).
-            await sql`commit`.execute(connection);
+            durability.direct('commit', []);
             return value;
           } catch (error) {
             durability.deferred.take();
@@ -326,7 +327,9 @@ function openSqlite(path: string): Database {
   const deferred = new DeferredWrites({ placeholders: 'positional', maxRows: 64 });
   const statements = cachingConnection(connection, deferred, () => checkpointer?.wrote());
   const durability: SqliteDurability = {
-    synchronous: (mode) => connection.pragma(`synchronous = ${mode}`),
+    // Run as text every time: SQLite applies this pragma when it compiles it, so a prepared
+    // one run again may change nothing.
+    synchronous: (mode) => connection.exec(`pragma synchronous = ${mode}`),
     wal,
     checkpointer,
     direct: directRunner(statements),

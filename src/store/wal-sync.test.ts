@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { openDatabase } from './database.js';
@@ -41,6 +42,22 @@ describe('SQLite commits flushed off the event loop', () => {
     const rows = await again.db.selectFrom('t').select('id').execute();
     await again.close();
     expect(rows).toHaveLength(20);
+  });
+
+  it('commits write transactions without waiting for the disk, and syncs everything else', async () => {
+    const database = openDatabase({ kind: 'sqlite', path: join(tempDir(), 'f.db') });
+    const level = async (ex: typeof database.db) =>
+      (await sql<{ synchronous: number }>`pragma synchronous`.execute(ex)).rows[0]!.synchronous;
+    try {
+      // SQLite's levels: 1 NORMAL (the transaction flushes its log itself), 2 FULL.
+      const before = await level(database.db);
+      const inside = await database.write((tx) => level(tx));
+      const after = await level(database.db);
+      const again = await database.write((tx) => level(tx));
+      expect([before, inside, after, again]).toEqual([2, 1, 2, 1]);
+    } finally {
+      await database.close();
+    }
   });
 
   it('shares one flush among those who ask while another runs', async () => {
