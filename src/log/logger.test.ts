@@ -238,4 +238,31 @@ describe('createLogger with LOG_FILE', () => {
     expect(lines).toHaveLength(2000);
     expect(lines[1999]).toEqual(expect.objectContaining({ msg: 'line', line_number: 1999 }));
   });
+
+  it('writes every line to the log file before the process exits, however soon', () => {
+    const logger = fileURLToPath(new URL('./logger.ts', import.meta.url));
+    const path = freshPath();
+    const script = `
+      import { createLogger } from ${JSON.stringify(logger)};
+      const log = createLogger({ level: 'info', file: process.argv[1], stdout: false });
+      log.info({ line_number: -1 }, 'first');
+      setImmediate(() => {
+        for (let i = 0; i < 2000; i++) log.info({ line_number: i }, 'line');
+        process.exit(4);
+      });
+    `;
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script, path],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(4);
+    const lines = records(contentOf(path));
+    expect(lines).toHaveLength(2001);
+    expect(lines.map((l) => l.line_number)).toEqual([
+      -1,
+      ...Array.from({ length: 2000 }, (_, i) => i),
+    ]);
+  });
 });

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, openSync } from 'node:fs';
 
 import { pino, type Logger } from 'pino';
 
@@ -47,7 +47,10 @@ export function createLogger(options: LoggerOptions): Logger {
   }
   if (options.file !== null) {
     mkdirSync(dirname(options.file), { recursive: true });
-    const file = pino.destination({ dest: options.file, append: true, sync: false });
+    // Opened here, before anything is logged: a process that exits at once still has a file
+    // to write its last lines to (opened by the destination itself, it would not yet).
+    const fd = openSync(options.file, 'a');
+    const file = pino.destination({ dest: fd, sync: false });
     streams.push({ level: streamLevel, stream: file });
   }
   return pino(
