@@ -45,7 +45,7 @@ const turns = async (n = 5) => {
 };
 
 describe('EventPipeline', () => {
-  it('answers a batch only once its commit is on disk, deciding the next one meanwhile', async () => {
+  it('answers a batch once its commit is on disk, deciding the next one meanwhile', async () => {
     const { database, flushes, commits } = slowDisk();
     const events = pipeline(database);
     const answered: string[] = [];
@@ -65,7 +65,7 @@ describe('EventPipeline', () => {
     expect(answered).toEqual(['second', 'first']);
   });
 
-  it('fails every caller of a batch whose flush failed, and settles only after flushes', async () => {
+  it('fails every caller of a batch whose flush failed; settles only after flushes', async () => {
     const { database, flushes } = slowDisk();
     const events = pipeline(database);
     const a = events.run(async () => 1);

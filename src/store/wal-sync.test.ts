@@ -44,7 +44,7 @@ describe('SQLite commits flushed off the event loop', () => {
     expect(rows).toHaveLength(20);
   });
 
-  it('commits write transactions without waiting for the disk, and syncs everything else', async () => {
+  it('commits write transactions without waiting for the disk, syncs the rest', async () => {
     const database = openDatabase({ kind: 'sqlite', path: join(tempDir(), 'f.db') });
     const level = async (ex: typeof database.db) =>
       (await sql<{ synchronous: number }>`pragma synchronous`.execute(ex)).rows[0]!.synchronous;
