@@ -8,7 +8,7 @@ import {
 } from '../incidents/incident-changes.js';
 import { radiusNotice, type RadiusNotice, type RadiusView } from '../incidents/incident-radius.js';
 import { readIncidentSnapshots, type IncidentSnapshot } from '../incidents/incident-snapshot.js';
-import { LOCK_KEYS, type Database, type Db } from '../store/database.js';
+import { durableWrite, LOCK_KEYS, type Database, type Db } from '../store/database.js';
 import { inheritedRoutingKey } from '../topology/routing-keys.js';
 import type { ServiceHealth } from '../topology/service-health.js';
 import type { TopologyIndex } from '../topology/topology-index.js';
@@ -89,12 +89,7 @@ export class NotificationOutbox implements IncidentRemovalListener {
         );
       return result;
     };
-    const write: Database['write'] = async (work, locks) => {
-      const { value, durable } = await commit(work, locks);
-      await durable;
-      return value;
-    };
-    return { ...database, write, commit };
+    return { ...database, write: durableWrite(commit), commit };
   }
 
   /** A regrouping removes these incidents: receivers hear they are over (`removed`). */

@@ -69,6 +69,15 @@ function committed<T>(value: T, durable: Promise<void>): Committed<T> {
   return { value, durable };
 }
 
+/** write() made of a commit(): the transaction's value, once it is durable. */
+export function durableWrite(commit: Database['commit']): Database['write'] {
+  return async (work, locks) => {
+    const { value, durable } = await commit(work, locks);
+    await durable;
+    return value;
+  };
+}
+
 /** What the SQLite dialect needs of its connection beyond Kysely. */
 interface SqliteDurability {
   /** Sets `synchronous` on the one connection. */
@@ -237,15 +246,13 @@ export interface Database {
 }
 
 function database(db: Db, dialect: DialectSql, onClose?: () => Promise<void>): Database {
+  const commit: Database['commit'] = (work, locks = []) =>
+    dialect.writeTransaction(db, work, locks);
   return {
     db,
     dialect,
-    write: async (work, locks = []) => {
-      const { value, durable } = await dialect.writeTransaction(db, work, locks);
-      await durable;
-      return value;
-    },
-    commit: (work, locks = []) => dialect.writeTransaction(db, work, locks),
+    write: durableWrite(commit),
+    commit,
     close: async () => {
       await db.destroy();
       await onClose?.();
