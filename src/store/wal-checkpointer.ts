@@ -155,30 +155,32 @@ export class WalCheckpointer {
     this.running = false;
     if (result.error !== null) {
       this.fail(result.error);
-    } else if (this.wantAfter && !this.failed) {
+      this.settle();
+      return;
+    }
+    if (this.wantAfter && !this.failed) {
       this.wantAfter = false;
       this.start();
       return;
-    } else {
-      const waiting = this.caughtUp.splice(0);
-      for (const resolve of waiting) resolve();
-      // The log is long and was written to while this checkpoint ran (or could not all be
-      // copied). One more checkpoint at once, the writer going on, copies what came during
-      // this one; only then does the next transaction wait for a checkpoint to catch up, which
-      // has little left to copy.
-      const behind =
-        waiting.length === 0 &&
-        result.log >= this.restartFrames &&
-        (this.dirty || result.checkpointed < result.log);
-      if (behind && !this.closingIn && this.dirty) {
-        this.closingIn = true;
-        this.start();
-        return;
-      }
-      this.closingIn = false;
-      this.restartDue = behind;
-      if (this.dirty) this.wrote();
     }
+    const waiting = this.caughtUp.splice(0);
+    for (const resolve of waiting) resolve();
+    // The log is long and was written to while this checkpoint ran (or could not all be
+    // copied). One more checkpoint at once, the writer going on, copies what came during this
+    // one; only then does the next transaction wait for a checkpoint to catch up, which has
+    // little left to copy.
+    const behind =
+      waiting.length === 0 &&
+      result.log >= this.restartFrames &&
+      (this.dirty || result.checkpointed < result.log);
+    if (behind && this.dirty && !this.closingIn) {
+      this.closingIn = true;
+      this.start();
+      return;
+    }
+    this.closingIn = false;
+    this.restartDue = behind;
+    if (this.dirty) this.wrote();
     this.settle();
   }
 
