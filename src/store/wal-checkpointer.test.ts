@@ -20,6 +20,43 @@ async function eventually(check: () => boolean, ms: number): Promise<boolean> {
   return check();
 }
 
+/** A database in WAL mode with SQLite's own checkpoints off, and a table `t` of text rows. */
+function walDatabase(path: string): SqliteDatabase.Database {
+  const db = new SqliteDatabase(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('wal_autocheckpoint = 0');
+  db.exec('create table t (id integer primary key, body text not null)');
+  return db;
+}
+
+/**
+ * Writes `transactions` transactions of four 16 KiB rows, a millisecond or more apart, the way
+ * the SQLite dialect does: waiting for a catch-up when the checkpointer asks for one. Returns
+ * how many times it waited.
+ */
+async function writeBeside(
+  db: SqliteDatabase.Database,
+  checkpointer: WalCheckpointer,
+  transactions: number,
+): Promise<number> {
+  const insert = db.prepare('insert into t (body) values (?)');
+  const body = 'x'.repeat(16 * 1024);
+  let waits = 0;
+  for (let i = 0; i < transactions; i++) {
+    const wait = checkpointer.catchUp();
+    if (wait !== null) {
+      waits++;
+      await wait;
+    }
+    db.transaction(() => {
+      for (let j = 0; j < 4; j++) insert.run(body);
+    })();
+    checkpointer.wrote();
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  return waits;
+}
+
 describe('SQLite checkpoints on a thread of their own', () => {
   const dirs: string[] = [];
   const tempPath = () => {
@@ -84,31 +121,15 @@ describe('SQLite checkpoints on a thread of their own', () => {
     // Checkpoints beside a writer that never stops never copy all of the log. The writer here
     // does what the SQLite dialect does: it lets a checkpoint catch up once the log is long.
     const path = tempPath();
-    const db = new SqliteDatabase(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('wal_autocheckpoint = 0');
-    db.exec('create table t (id integer primary key, body text not null)');
-    const insert = db.prepare('insert into t (body) values (?)');
-    const body = 'x'.repeat(16 * 1024);
+    const db = walDatabase(path);
     const checkpointer = new WalCheckpointer(path, (error) => expect.fail(error), {
       restartFrames: 256,
       intervalMs: 20,
     });
     let caughtUp = 0;
     try {
-      // 16 MiB in 256 transactions of 64 KiB, a millisecond or more apart.
-      for (let i = 0; i < 256; i++) {
-        const wait = checkpointer.catchUp();
-        if (wait !== null) {
-          caughtUp++;
-          await wait;
-        }
-        db.transaction(() => {
-          for (let j = 0; j < 4; j++) insert.run(body);
-        })();
-        checkpointer.wrote();
-        await new Promise((r) => setTimeout(r, 1));
-      }
+      // 16 MiB in 256 transactions of 64 KiB.
+      caughtUp = await writeBeside(db, checkpointer, 256);
     } finally {
       await checkpointer.close();
     }
@@ -123,12 +144,8 @@ describe('SQLite checkpoints on a thread of their own', () => {
     // Another connection reading an old snapshot: no checkpoint can copy the whole log, so the
     // log cannot start over; the writer's waits must still end, each after one checkpoint.
     const path = tempPath();
-    const db = new SqliteDatabase(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('wal_autocheckpoint = 0');
-    db.exec('create table t (id integer primary key, body text not null)');
-    const insert = db.prepare('insert into t (body) values (?)');
-    insert.run('before the reader');
+    const db = walDatabase(path);
+    db.prepare('insert into t (body) values (?)').run('before the reader');
     const reader = new SqliteDatabase(path, { readonly: true });
     reader.exec('begin');
     expect(reader.prepare('select count(*) as n from t').get()).toEqual({ n: 1 });
@@ -138,18 +155,7 @@ describe('SQLite checkpoints on a thread of their own', () => {
     });
     let waits = 0;
     try {
-      for (let i = 0; i < 128; i++) {
-        const wait = checkpointer.catchUp();
-        if (wait !== null) {
-          waits++;
-          await wait;
-        }
-        db.transaction(() => {
-          for (let j = 0; j < 4; j++) insert.run('y'.repeat(16 * 1024));
-        })();
-        checkpointer.wrote();
-        await new Promise((r) => setTimeout(r, 1));
-      }
+      waits = await writeBeside(db, checkpointer, 128);
     } finally {
       await checkpointer.close();
     }
