@@ -57,10 +57,9 @@ export function parseIsoTime(value: string): number {
 
 /** `ms` (a time parseIsoTime just read from `value`) as ISO 8601 in UTC. */
 function isoOf(value: string, ms: number): string {
-  if (value === lastParsed.value && lastParsed.iso !== null) return lastParsed.iso;
-  const iso = new Date(ms).toISOString();
-  if (value === lastParsed.value) lastParsed.iso = iso;
-  return iso;
+  if (value !== lastParsed.value) return new Date(ms).toISOString();
+  lastParsed.iso ??= new Date(ms).toISOString();
+  return lastParsed.iso;
 }
 
 function parseUncached(value: string): number {
